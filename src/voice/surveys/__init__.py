@@ -1,0 +1,1 @@
+"""Survey definitions: schema (dataclasses), loading and validation of YAML files, skip logic."""

@@ -1,0 +1,109 @@
+"""The survey definition as plain, immutable data.
+
+Every piece of text a young person reads is a `Text`: a mapping from language code to
+wording (`{"en": "Do you use a webcam?"}`). YAML may give a plain string, which means English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+Text = Mapping[str, str]
+
+DEFAULT_LANGUAGE = "en"
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+PREFER_NOT_TO_SAY_LABEL: Text = {"en": "Prefer not to say"}
+YES_NO_OPTION_IDS = ("yes", "no", PREFER_NOT_TO_SAY)
+
+QUESTION_TYPES = ("single", "multi", "yes_no", "scale", "emoji_scale", "text", "number")
+CLOSED_TYPES = ("single", "multi", "yes_no", "scale", "emoji_scale")
+TEXT_MAX_LENGTH = 5000
+
+
+def tr(text: Text | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """Wording in `language`, falling back to English, then to any wording there is."""
+    if not text:
+        return ""
+    return text.get(language) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), "")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: Text
+    emoji: str | None = None  # emoji_scale only
+
+
+@dataclass(frozen=True)
+class Condition:
+    """show_if: one test on an earlier answer, or a combination.
+
+    op is one of: equals, not_equals, in, includes (a multi answer contains the option),
+    answered, all, any. For all/any, `conditions` holds the parts.
+    """
+
+    op: str
+    question: str | None = None
+    values: tuple[str, ...] = ()
+    conditions: tuple["Condition", ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: Text
+    help: Text = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    required: bool = False
+    show_if: Condition | None = None
+    sensitive: bool = False
+    priorities: tuple[str, ...] = ()
+    min: float | None = None  # number only
+    max: float | None = None  # number only
+    max_length: int = TEXT_MAX_LENGTH  # text only
+
+    @property
+    def is_closed(self) -> bool:
+        return self.type in CLOSED_TYPES
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    questions: tuple[Question, ...]
+    intro: Text = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Survey:
+    id: str
+    title: Text
+    version: int
+    audience_min_age: int
+    audience_max_age: int
+    intro: Text
+    privacy_notice: Text
+    sections: tuple[Section, ...]
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    priorities: tuple[str, ...] = ()
+    retention_months: int = 24  # free text removed after this; figures kept
+    source: str = ""  # file path it came from, or "editor"
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON/YAML-ready), the same layout a survey file uses."""
+        from voice.surveys.serialize import survey_to_dict
+
+        return survey_to_dict(self)
