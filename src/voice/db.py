@@ -1,0 +1,155 @@
+"""Engine, sessions, SQLite pragmas, retries and migrations: the one place that opens the database."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from voice.config import PACKAGE_DIR
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database stayed locked or unreachable after retries. Pages show a kind message."""
+
+
+def utcnow() -> datetime:
+    """Naive UTC: stored the same way on SQLite and PostgreSQL."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers work while one writer writes; busy_timeout waits for a lock instead of failing.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process (shared by every Streamlit session thread)."""
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _create_engine(url)
+            _engines[url] = engine
+        return engine
+
+
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def dispose_engine(url: str) -> None:
+    with _engines_lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@functools.lru_cache(maxsize=None)
+def _sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A fresh session per action: commit on success, roll back on error."""
+    session = _sessionmaker(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    message = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        hint in message
+        for hint in ("database is locked", "database table is locked", "could not connect", "connection refused",
+                     "server closed the connection", "terminating connection", "deadlock detected",
+                     "could not serialize access")
+    )
+
+
+def with_retry(action: Callable[[], T], attempts: int = 6, first_wait: float = 0.05) -> T:
+    """Run `action` (which opens its own session), retrying a locked or briefly unavailable database.
+
+    The action must be safe to repeat: each attempt runs in a new transaction.
+    """
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except (OperationalError, DBAPIError) as exc:
+            if not _is_transient(exc) or attempt == attempts:
+                if _is_transient(exc):
+                    raise DatabaseUnavailable(str(exc)) from exc
+                raise
+            log.warning("database busy (attempt %s of %s): %s", attempt, attempts, exc.__class__.__name__)
+            time.sleep(wait)
+            wait = min(wait * 2, 1.0)
+    raise AssertionError("unreachable")
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply Alembic migrations up to head (on start and by `voice db upgrade`)."""
+    from alembic import command
+
+    cfg = _alembic_config(engine)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two app processes starting together must not both migrate.
+            connection.execute(text("SELECT pg_advisory_xact_lock(724501)"))
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

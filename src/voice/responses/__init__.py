@@ -1,0 +1,1 @@
+"""A young person's response: start, save per step, resume, submit once; import and export."""

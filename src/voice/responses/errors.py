@@ -1,0 +1,49 @@
+"""Problems a young person can meet, each with a kind message to show them."""
+
+from __future__ import annotations
+
+
+class SurveyProblem(Exception):
+    """Base class: `message` is safe and kind to show a young person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownGroup(SurveyProblem):
+    def __init__(self, code: str):
+        super().__init__(f"We couldn't find the group code “{code}”. Check the link or ask the adult who gave it to you.")
+        self.code = code
+
+
+class UnknownResumeCode(SurveyProblem):
+    def __init__(self, code: str):
+        super().__init__("We couldn't find that code. Check each letter and number, or start the survey again.")
+        self.code = code
+
+
+class CampaignClosed(SurveyProblem):
+    def __init__(self, name: str):
+        super().__init__("This survey is closed now, so it can't take new answers. Thank you for wanting to take part.")
+        self.name = name
+
+
+class UnknownCampaign(SurveyProblem):
+    def __init__(self, name: str, survey_id: str):
+        super().__init__(f"We couldn't find the survey round “{name}”. Check the link you were given.")
+        self.name, self.survey_id = name, survey_id
+
+
+class AlreadySubmitted(SurveyProblem):
+    def __init__(self, receipt_code: str):
+        super().__init__("These answers have already been sent. Thank you!")
+        self.receipt_code = receipt_code
+
+
+class AnswerRejected(SurveyProblem):
+    """An answer that cannot be stored as it is (too long, not one of the choices)."""
+
+    def __init__(self, question_id: str, message: str):
+        super().__init__(message)
+        self.question_id = question_id

@@ -1,0 +1,202 @@
+"""The survey journey on the server: start, save each step, resume, submit once.
+
+Every function takes a Session and plain values and returns plain data, so the survey page,
+the load harness and the tests drive exactly the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from voice.db import utcnow
+from voice.models import Answer, Campaign, Group, Response
+from voice.responses.answers import AnswerValue, clean_answers, from_rows, to_rows
+from voice.responses.codes import new_code, normalise_code
+from voice.responses.errors import (
+    AlreadySubmitted,
+    CampaignClosed,
+    UnknownCampaign,
+    UnknownGroup,
+    UnknownResumeCode,
+)
+from voice.surveys import skip_logic
+from voice.surveys.registry import ensure_default_campaign, get_survey, survey_of_version
+from voice.surveys.schema import Survey
+from voice.models import SurveyVersion
+
+
+@dataclass
+class Progress:
+    """Where a young person is: enough to draw their current step."""
+
+    resume_code: str
+    survey: Survey
+    survey_version_id: int
+    campaign_name: str
+    group_name: str | None
+    current_step: int
+    status: str
+    receipt_code: str | None
+    language: str
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+def find_group(session: Session, code: str | None) -> Group | None:
+    if not code:
+        return None
+    group = session.scalars(select(Group).where(func.lower(Group.code) == code.strip().lower())).first()
+    if group is None:
+        raise UnknownGroup(code)
+    return group
+
+
+def resolve_campaign(session: Session, survey_id: str, name: str | None = None, now: datetime | None = None,
+                     must_be_open: bool = True) -> Campaign:
+    """The campaign a link means: the one named, else the survey's open campaign, else its always-open one."""
+    now = now or utcnow()
+    if name:
+        campaign = session.scalars(select(Campaign).where(Campaign.name == name.strip())).first()
+        if campaign is None or campaign.survey_id != survey_id:
+            raise UnknownCampaign(name, survey_id)
+        if must_be_open and not campaign.is_open(now):
+            raise CampaignClosed(campaign.name)
+        return campaign
+    candidates = session.scalars(
+        select(Campaign).where(Campaign.survey_id == survey_id, Campaign.is_default.is_(False))
+        .order_by(Campaign.opens_at.desc())
+    ).all()
+    for campaign in candidates:
+        if campaign.is_open(now):
+            return campaign
+    return ensure_default_campaign(session, survey_id)
+
+
+def start_response(session: Session, survey_id: str, group_code: str | None = None,
+                   campaign_name: str | None = None, language: str = "en", now: datetime | None = None) -> Progress:
+    version, survey = get_survey(session, survey_id)
+    group = find_group(session, group_code)
+    campaign = resolve_campaign(session, survey_id, campaign_name, now)
+    if language not in survey.languages:
+        language = survey.languages[0]
+    for _ in range(5):  # a code clash is astronomically rare; retry rather than fail
+        response = Response(survey_id=survey_id, survey_version_id=version.id, campaign_id=campaign.id,
+                            group_id=group.id if group else None, resume_code=new_code(), language=language)
+        try:
+            with session.begin_nested():
+                session.add(response)
+            break
+        except IntegrityError:
+            continue
+    return _progress(session, response, survey, campaign, group)
+
+
+def load_progress(session: Session, resume_code: str) -> Progress:
+    response = _find(session, resume_code)
+    version = session.get(SurveyVersion, response.survey_version_id)
+    survey = survey_of_version(version)
+    campaign = session.get(Campaign, response.campaign_id)
+    group = session.get(Group, response.group_id) if response.group_id else None
+    return _progress(session, response, survey, campaign, group)
+
+
+def save_step(session: Session, resume_code: str, answers: Mapping[str, Any], question_ids: list[str],
+              next_step: int) -> Progress:
+    """Store the answers to one step's questions and move to `next_step`.
+
+    Answers the young person cleared are removed; answers that skip logic now hides (they went
+    back and changed an earlier answer) are removed too. Raises AnswerRejected for an answer
+    that cannot be stored as given, before anything is written.
+    """
+    response = _find(session, resume_code, for_update=True)
+    if response.status == "submitted":
+        raise AlreadySubmitted(response.receipt_code or "")
+    survey = survey_of_version(session.get(SurveyVersion, response.survey_version_id))
+    cleaned = clean_answers(survey, answers, question_ids)
+    session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(question_ids)))
+    _insert_answers(session, response.id, survey, cleaned)
+    all_answers = from_rows(survey, session.scalars(select(Answer).where(Answer.response_id == response.id)))
+    kept = skip_logic.prune_hidden(survey, all_answers)
+    hidden = [qid for qid in all_answers if qid not in kept]
+    if hidden:
+        session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(hidden)))
+    response.current_step = max(0, next_step)
+    response.updated_at = utcnow()
+    session.flush()
+    return load_progress(session, resume_code)
+
+
+def set_step(session: Session, resume_code: str, step: int) -> None:
+    """Going back saves nothing new but remembers where the young person is."""
+    response = _find(session, resume_code)
+    if response.status != "submitted":
+        response.current_step = max(0, step)
+        response.updated_at = utcnow()
+
+
+def submit(session: Session, resume_code: str, now: datetime | None = None) -> str:
+    """Finish the response; idempotent: a double tap or a retry returns the same receipt code."""
+    response = _find(session, resume_code)
+    if response.status == "submitted":
+        return response.receipt_code or ""
+    receipt = new_code()
+    # Conditional update: of two racing submits only one changes the row; both then read its receipt.
+    session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == "in_progress")
+        .values(status="submitted", receipt_code=receipt, submitted_at=now or utcnow(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    session.expire(response)
+    return session.get(Response, response.id).receipt_code or receipt
+
+
+def count_submitted(session: Session, survey_id: str | None = None, campaign_id: int | None = None) -> int:
+    query = select(func.count()).select_from(Response).where(Response.status == "submitted")
+    if survey_id:
+        query = query.where(Response.survey_id == survey_id)
+    if campaign_id:
+        query = query.where(Response.campaign_id == campaign_id)
+    return session.scalar(query) or 0
+
+
+def _insert_answers(session: Session, response_id: int, survey: Survey, answers: Mapping[str, AnswerValue]) -> None:
+    rows = [
+        {"response_id": response_id, "question_id": r.question_id, "option_id": r.option_id, "text": r.text,
+         "number": r.number}
+        for qid, value in answers.items()
+        for r in to_rows(survey.question(qid), value)
+    ]
+    if rows:
+        session.execute(Answer.__table__.insert(), rows)
+
+
+def _find(session: Session, resume_code: str, for_update: bool = False) -> Response:
+    code = normalise_code(resume_code)
+    query = select(Response).where(Response.resume_code == code)
+    if for_update and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    response = session.scalars(query).first()
+    if response is None:
+        raise UnknownResumeCode(resume_code)
+    return response
+
+
+def _progress(session: Session, response: Response, survey: Survey, campaign: Campaign, group: Group | None) -> Progress:
+    rows = session.scalars(select(Answer).where(Answer.response_id == response.id)).all() if response.id else []
+    return Progress(
+        resume_code=response.resume_code, survey=survey, survey_version_id=response.survey_version_id,
+        campaign_name=campaign.name, group_name=group.name if group else None, current_step=response.current_step,
+        status=response.status, receipt_code=response.receipt_code, language=response.language,
+        answers=from_rows(survey, rows),
+    )

@@ -1,0 +1,138 @@
+"""Surveys as served: files in `surveys/` (and the editor) publish versions into the database.
+
+The database is what young people are served from, so a survey built in the app and a survey
+file behave the same, and every response keeps the exact version it answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from voice.models import Campaign, SurveyRecord, SurveyVersion
+from voice.surveys.schema import Survey, tr
+
+
+class UnknownSurvey(LookupError):
+    def __init__(self, survey_id: str, known: list[str]):
+        self.survey_id, self.known = survey_id, known
+        super().__init__(f"There is no survey called '{survey_id}'. Surveys: {', '.join(known) or 'none yet'}.")
+
+
+@dataclass
+class SyncReport:
+    published: list[str] = field(default_factory=list)  # "esafety_year9 (revision 2)"
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # file, line, field, message
+
+
+def content_hash(definition: dict) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def publish(session: Session, survey: Survey, source: str) -> SurveyVersion:
+    """Store `survey` as a new version unless the newest version already has the same content."""
+    definition = survey.to_dict()
+    digest = content_hash(definition)
+    record = session.get(SurveyRecord, survey.id)
+    if record is None:
+        record = SurveyRecord(id=survey.id, title=tr(survey.title), source=source)
+        session.add(record)
+        session.flush()
+    latest = _latest_version(session, survey.id)
+    if latest is not None and latest.content_hash == digest:
+        return latest
+    revision = (latest.revision if latest else 0) + 1
+    version = SurveyVersion(survey_id=survey.id, revision=revision, declared_version=survey.version,
+                            content_hash=digest, definition=definition, source=source)
+    session.add(version)
+    session.flush()
+    record.current_version_id = version.id
+    record.title = tr(survey.title)
+    record.source = source
+    ensure_default_campaign(session, survey.id)
+    return version
+
+
+def ensure_default_campaign(session: Session, survey_id: str) -> Campaign:
+    """Every survey has an always-open campaign, so a newly added survey works at once."""
+    campaign = session.scalars(
+        select(Campaign).where(Campaign.survey_id == survey_id, Campaign.is_default.is_(True))
+    ).first()
+    if campaign is None:
+        campaign = Campaign(name=f"{survey_id}-open", survey_id=survey_id, title="Always open", is_default=True)
+        session.add(campaign)
+        session.flush()
+    return campaign
+
+
+def sync_survey_files(session: Session, surveys_dir: Path) -> SyncReport:
+    """Publish every valid survey file; a broken file is reported and never stops the others."""
+    from voice.surveys.loader import load_surveys_dir
+
+    report = SyncReport()
+    result = load_surveys_dir(surveys_dir)
+    report.problems = [str(p) for p in result.problems]
+    for survey_id, survey in sorted(result.surveys.items()):
+        before = _latest_version(session, survey_id)
+        version = publish(session, survey, source=str(Path(survey.source).name or survey.source))
+        label = f"{survey_id} (revision {version.revision})"
+        (report.unchanged if before is not None and before.id == version.id else report.published).append(label)
+    return report
+
+
+def _latest_version(session: Session, survey_id: str) -> SurveyVersion | None:
+    return session.scalars(
+        select(SurveyVersion).where(SurveyVersion.survey_id == survey_id).order_by(SurveyVersion.revision.desc())
+    ).first()
+
+
+# Versions never change once written, so their parsed form is shared by every session thread.
+_parsed: dict[int, Survey] = {}
+_parsed_lock = threading.Lock()
+
+
+def survey_of_version(version: SurveyVersion) -> Survey:
+    with _parsed_lock:
+        survey = _parsed.get(version.id)
+    if survey is None:
+        from voice.surveys.loader import survey_from_dict
+
+        survey = survey_from_dict(version.definition, source=version.source)
+        with _parsed_lock:
+            _parsed[version.id] = survey
+    return survey
+
+
+def current_version(session: Session, survey_id: str) -> SurveyVersion:
+    record = session.get(SurveyRecord, survey_id)
+    if record is None or record.current_version_id is None or record.archived:
+        raise UnknownSurvey(survey_id, list_survey_ids(session))
+    return session.get(SurveyVersion, record.current_version_id)
+
+
+def get_survey(session: Session, survey_id: str) -> tuple[SurveyVersion, Survey]:
+    version = current_version(session, survey_id)
+    return version, survey_of_version(version)
+
+
+def list_survey_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(SurveyRecord.id).where(SurveyRecord.archived.is_(False)).order_by(SurveyRecord.id)))
+
+
+def list_surveys(session: Session) -> list[tuple[str, str]]:
+    """(id, title) of every survey being served."""
+    rows = session.execute(
+        select(SurveyRecord.id, SurveyRecord.title).where(SurveyRecord.archived.is_(False)).order_by(SurveyRecord.title)
+    )
+    return [(r.id, r.title) for r in rows]
+
+
+def version_count(session: Session, survey_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(SurveyVersion).where(SurveyVersion.survey_id == survey_id)) or 0
