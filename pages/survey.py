@@ -1,0 +1,5 @@
+"""A young person takes a survey: /?survey=<id>&group=<code>[&campaign=<name>], or by typing a code."""
+
+from voice.ui.survey_flow import run
+
+run()

@@ -1,0 +1,1 @@
+"""Accounts, roles, the audit trail, retention."""

@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces. The only part of `voice` that imports streamlit."""
