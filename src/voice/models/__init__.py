@@ -3,6 +3,7 @@
 from voice.models.base import Base
 from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, SurveyVersion
 from voice.models.responses import Answer, Response
+from voice.models.evidence import Quote
 
 __all__ = [
     "Answer",
@@ -10,6 +11,7 @@ __all__ = [
     "Campaign",
     "CampaignGroup",
     "Group",
+    "Quote",
     "Response",
     "SurveyRecord",
     "SurveyVersion",

@@ -205,7 +205,7 @@ def _in_progress() -> None:
     st.header(tr(section.title, lang))
     if section.intro:
         st.write(tr(section.intro, lang))
-    shown = [q for q in section.questions if is_shown(q, answers)]
+    shown = [q for q in section.questions if is_shown(q, answers, survey)]
     for question in shown:
         _widget(progress, question, lang, S.get("yp_errors", {}).get(question.id))
 
