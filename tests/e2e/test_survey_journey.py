@@ -56,7 +56,7 @@ def test_esafety_year9_end_to_end_with_refresh_and_resume(app_server, phone, bro
     other = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
     other.goto(app_server.url)
     wait_idle(other)
-    other.get_by_label("Got a code? Type it here").fill(code.lower())
+    other.locator(".st-key-yp_typed_code input").fill(code.lower())
     click_and_wait(other, other.get_by_role("button", name="Go"))
     assert "Step 2 of" in step_text(other)
     click_and_wait(other, other.locator(".st-key-yp_back button"))
