@@ -4,12 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from voice.ui.layout import apply_layout
 from voice.ui.navigation import pages_for
 from voice.ui.session import current_roles, sidebar_account
 
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Young People's Voice", page_icon=":material/record_voice_over:", layout="centered")
+apply_layout()
 
 roles = current_roles()
 sections: dict[str, list] = {}
