@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice.surveys.loader import QUOTE_CONSENT_TEXT, load_survey_file, load_surveys_dir
+from voice.surveys.loader import QUOTE_CONSENT_TEXT, load_surveys_dir
 from voice.surveys.readability import reading_level_warnings
 from voice.surveys.schema import PREFER_NOT_TO_SAY
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 
 from voice.surveys.loader import load_survey_text
 from voice.surveys.readability import count_syllables, max_grade_for_age, reading_grade, reading_level_warnings
