@@ -1,6 +1,6 @@
 import pytest
 
-from survey_test_helpers import minimal_survey
+from tests.unit.surveys.survey_test_helpers import minimal_survey
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from voice.surveys.loader import QUOTE_CONSENT_TEXT, load_surveys_dir
 from voice.surveys.readability import reading_level_warnings
 from voice.surveys.schema import PREFER_NOT_TO_SAY
 
-from survey_test_helpers import SURVEYS_DIR
+from tests.unit.surveys.survey_test_helpers import SURVEYS_DIR
 
 BUILT_INS = ["esafety_year6", "esafety_year9", "safe_feel_safe", "ypag_priorities", "ypag_wellbeing"]
 PRIORITY_IDS = {"statutory", "voice_of_child", "mental_health", "communications", "domestic_abuse"}

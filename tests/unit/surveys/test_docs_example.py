@@ -5,7 +5,7 @@ import re
 from voice.surveys.loader import load_survey_text
 from voice.surveys.readability import reading_level_warnings
 
-from survey_test_helpers import REPO
+from tests.unit.surveys.survey_test_helpers import REPO
 
 
 def test_docs_example_loads_cleanly():

@@ -18,7 +18,7 @@ from voice.surveys.loader import (
 )
 from voice.surveys.schema import PREFER_NOT_TO_SAY, Condition
 
-from survey_test_helpers import FIXTURES, SURVEYS_DIR, to_yaml
+from tests.unit.surveys.survey_test_helpers import FIXTURES, SURVEYS_DIR, to_yaml
 
 
 def problems_of(text: str) -> list[SurveyProblem]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from voice.surveys.loader import load_survey_text
 from voice.surveys.readability import count_syllables, max_grade_for_age, reading_grade, reading_level_warnings
 
-from survey_test_helpers import minimal_survey, to_yaml
+from tests.unit.surveys.survey_test_helpers import minimal_survey, to_yaml
 
 HARD = ("Notwithstanding contemporaneous safeguarding considerations, do you ordinarily "
         "communicate electronically with unfamiliar individuals?")

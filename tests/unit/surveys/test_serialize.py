@@ -13,7 +13,7 @@ from voice.surveys.loader import QUOTE_CONSENT_TEXT, load_survey_text, load_surv
 from voice.surveys.schema import PREFER_NOT_TO_SAY
 from voice.surveys.serialize import survey_to_dict, survey_to_yaml
 
-from survey_test_helpers import SURVEYS_DIR, minimal_survey, to_yaml
+from tests.unit.surveys.survey_test_helpers import SURVEYS_DIR, minimal_survey, to_yaml
 
 BUILT_INS = load_surveys_dir(SURVEYS_DIR).surveys
 

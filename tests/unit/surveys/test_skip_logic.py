@@ -8,7 +8,7 @@ from voice.surveys.loader import load_survey_file, survey_from_dict
 from voice.surveys.schema import Condition
 from voice.surveys.skip_logic import evaluate, is_shown, prune_hidden, visible_questions, visible_sections
 
-from survey_test_helpers import SURVEYS_DIR
+from tests.unit.surveys.survey_test_helpers import SURVEYS_DIR
 
 
 @pytest.fixture(scope="module")
