@@ -4,6 +4,7 @@ from voice.models.base import Base
 from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, SurveyVersion
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
+from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
 
 __all__ = [
     "Answer",
@@ -11,8 +12,14 @@ __all__ = [
     "Campaign",
     "CampaignGroup",
     "Group",
+    "Measure",
+    "PlanAction",
+    "PlanPeriod",
+    "Priority",
     "Quote",
+    "RagStatus",
     "Response",
     "SurveyRecord",
     "SurveyVersion",
+    "YouSaidWeDid",
 ]
