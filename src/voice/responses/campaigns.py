@@ -47,9 +47,10 @@ def create_campaign(session: Session, name: str, survey_id: str, opens_at: datet
     name = check_name(name)
     if session.get(SurveyRecord, survey_id) is None:
         raise UnknownSurvey(survey_id, list_survey_ids(session))
-    existing = session.scalars(select(Campaign).where(Campaign.name == name)).first()
+    # Unique per survey: one wave (esafety-2016) may name the Year 6 and the Year 9 campaign alike.
+    existing = session.scalars(select(Campaign).where(Campaign.name == name, Campaign.survey_id == survey_id)).first()
     if existing is not None:
-        raise CampaignError(f"There is already a campaign called '{name}' (for survey '{existing.survey_id}'). "
+        raise CampaignError(f"Survey '{survey_id}' already has a campaign called '{name}'. "
                             "Pick another name, for example with the year or term in it.")
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise CampaignError(f"The campaign would close ({closes_at:%Y-%m-%d %H:%M}) before it opens "
@@ -84,9 +85,18 @@ def list_campaigns(session: Session, survey_id: str | None = None) -> list[Campa
 
 
 def get_campaign(session: Session, name: str, survey_id: str | None = None) -> Campaign:
-    """The campaign called `name` (of `survey_id`, when given); CampaignNotFound lists what exists."""
-    campaign = session.scalars(select(Campaign).where(Campaign.name == (name or "").strip())).first()
-    if campaign is None or (survey_id and campaign.survey_id != survey_id):
-        known = [c.name for c in list_campaigns(session, survey_id)]
+    """The campaign called `name` (of `survey_id`, when given); CampaignNotFound lists what exists.
+
+    Without `survey_id` a name shared by several surveys' campaigns is refused as ambiguous.
+    """
+    query = select(Campaign).where(Campaign.name == (name or "").strip())
+    if survey_id:
+        query = query.where(Campaign.survey_id == survey_id)
+    found = list(session.scalars(query))
+    if not found:
+        known = sorted({c.name for c in list_campaigns(session, survey_id)})
         raise CampaignNotFound(name, known, survey_id)
-    return campaign
+    if len(found) > 1:
+        raise CampaignError(f"'{name}' is a campaign of several surveys "
+                            f"({', '.join(sorted(c.survey_id for c in found))}): say which survey.")
+    return found[0]

@@ -28,7 +28,7 @@ from voice.io.safe_csv import restore
 from voice.models import Campaign, Group
 from voice.responses.answers import AnswerValue, clean_value
 from voice.responses.bulk import CHUNK_SIZE, ProgressCallback, ResponseRecord, insert_responses
-from voice.responses.campaigns import CampaignError, check_name, create_campaign
+from voice.responses.campaigns import check_name, create_campaign
 from voice.responses.errors import AnswerRejected
 from voice.surveys import skip_logic
 from voice.surveys.registry import get_survey
@@ -62,7 +62,7 @@ def import_responses(session: Session, survey_id: str, source: Source, campaign_
     """Check every row of `source` and, only if all are good, store them as submitted responses.
 
     Raises ImportRejected (with `.problems`) for a bad file, UnknownSurvey for an unknown survey,
-    CampaignError when the campaign name is unusable or belongs to another survey.
+    CampaignError when the campaign name is unusable.
     The caller commits (the CLI uses session_scope).
     """
     version, survey = get_survey(session, survey_id)
@@ -84,11 +84,8 @@ def import_responses(session: Session, survey_id: str, source: Source, campaign_
 
 
 def _campaign_for(session: Session, survey_id: str, name: str, source: Source) -> tuple[Campaign, bool]:
-    campaign = session.scalars(select(Campaign).where(Campaign.name == name)).first()
+    campaign = session.scalars(select(Campaign).where(Campaign.name == name, Campaign.survey_id == survey_id)).first()
     if campaign is not None:
-        if campaign.survey_id != survey_id:
-            raise CampaignError(f"The campaign '{name}' is for survey '{campaign.survey_id}', not '{survey_id}'. "
-                                "Choose another campaign name for this import.")
         return campaign, False
     # Older waves are imported into a campaign of their own; its dates never restrict imports.
     label = Path(source).name if isinstance(source, (str, Path)) else "an uploaded file"

@@ -32,10 +32,14 @@ def test_names_must_be_lower_case_slugs(session, surveys, name):
         create_campaign(session, name, "esafety_year9")
 
 
-def test_name_is_unique(session, surveys):
+def test_name_is_unique_per_survey_so_a_wave_can_span_surveys(session, surveys):
     create_campaign(session, "esafety-2016", "esafety_year9")
-    with pytest.raises(CampaignError, match="already a campaign called 'esafety-2016'"):
-        create_campaign(session, "esafety-2016", "esafety_year6")
+    create_campaign(session, "esafety-2016", "esafety_year6")  # the same wave for Year 6
+    with pytest.raises(CampaignError, match="already has a campaign called 'esafety-2016'"):
+        create_campaign(session, "esafety-2016", "esafety_year9")
+    assert get_campaign(session, "esafety-2016", "esafety_year6").survey_id == "esafety_year6"
+    with pytest.raises(CampaignError, match="several surveys"):
+        get_campaign(session, "esafety-2016")
 
 
 def test_unknown_survey_names_the_surveys_that_exist(session, surveys):
