@@ -139,8 +139,9 @@ def _measure(session: Session, measure_id: int) -> Measure:
 
 def _counts(session: Session, measure: Measure, campaign: str) -> tuple[int, int, bool | None]:
     """(count, base, suppressed) for one campaign. The one call site that reads survey answers."""
-    campaign_row = session.scalars(select(Campaign).where(Campaign.name == campaign)).first()
-    if campaign_row is None or campaign_row.survey_id != measure.survey_id:
+    campaign_row = session.scalars(select(Campaign).where(Campaign.name == campaign,
+                                                         Campaign.survey_id == measure.survey_id)).first()
+    if campaign_row is None:
         raise Refused(f"'{campaign}' is not a campaign of the {measure.survey_id} survey, which "
                       f"'{measure.label}' counts.")
     if question_results is not None:

@@ -187,7 +187,7 @@ def _apply(session: Session, item: YouSaidWeDid, fields: dict, codebook) -> None
     if "audience" in fields:
         item.audience = _audience(session, fields["audience"])
     if "campaign" in fields:
-        item.campaign_id = _campaign_id(session, fields["campaign"])
+        item.campaign = _campaign(session, fields["campaign"])
     if "group" in fields:
         item.group_id = _group(session, fields["group"]).id if fields["group"] else None
     if "theme_ids" in fields:
@@ -225,13 +225,12 @@ def _group(session: Session, code: str) -> Group:
     return group
 
 
-def _campaign_id(session: Session, name: str | None) -> int | None:
+def _campaign(session: Session, name: str | None) -> str | None:
     if not name:
         return None
-    campaign = session.scalars(select(Campaign).where(Campaign.name == name)).first()
-    if campaign is None:
+    if session.scalars(select(Campaign.id).where(Campaign.name == name)).first() is None:
         raise Refused(f"There is no campaign called '{name}'. Choose one from the campaigns list.")
-    return campaign.id
+    return name
 
 
 def _themes(theme_ids: Iterable[str], codebook) -> list[str]:
@@ -275,9 +274,6 @@ def _views(session: Session, items: list[YouSaidWeDid], today: date | None = Non
     # Approved only, checked again here: a quote withdrawn after linking must disappear everywhere.
     quotes = {q.id: q for q in session.scalars(select(Quote).where(Quote.id.in_(quote_ids),
                                                                    Quote.status == QUOTE_APPROVED))} if quote_ids else {}
-    campaign_ids = {i.campaign_id for i in items if i.campaign_id}
-    campaigns = dict(session.execute(select(Campaign.id, Campaign.name).where(Campaign.id.in_(campaign_ids))).all()) \
-        if campaign_ids else {}
     group_ids = {i.group_id for i in items if i.group_id}
     groups = dict(session.execute(select(Group.id, Group.code).where(Group.id.in_(group_ids))).all()) if group_ids else {}
     return [ItemView(
@@ -286,7 +282,7 @@ def _views(session: Session, items: list[YouSaidWeDid], today: date | None = Non
         figures=i.figures, agency=i.agency, owner=i.owner, raised_at=i.raised_at, responded_at=i.responded_at,
         due=i.due, days_waiting=days_waiting(i.raised_at, i.responded_at, today),
         waiting_words=waiting_words(i.raised_at, i.responded_at, today), audience=i.audience,
-        campaign=campaigns.get(i.campaign_id), group=groups.get(i.group_id),
+        campaign=i.campaign, group=groups.get(i.group_id),
         theme_ids=tuple(i.theme_ids or ()), priority_ids=tuple(i.priority_ids or ()),
         quote_ids=tuple(i.quote_ids or ()),
         quotes=tuple(QuoteShown(q.id, q.text, q.attribution) for qid in (i.quote_ids or []) if (q := quotes.get(qid))),
@@ -307,7 +303,7 @@ def list_items(session: Session, *, period_id: str | None = None, published_only
     if published_only:
         query = query.where(YouSaidWeDid.published.is_(True))
     if campaign:
-        query = query.where(YouSaidWeDid.campaign_id == _campaign_id(session, campaign))
+        query = query.where(YouSaidWeDid.campaign == _campaign(session, campaign))
     if group:
         g = _group(session, group)
         query = query.where((YouSaidWeDid.group_id == g.id) | (YouSaidWeDid.audience == g.code))

@@ -127,7 +127,8 @@ class YouSaidWeDid(Base):
     status: Mapped[str] = mapped_column(String(16), default="planned")
     not_possible_reason: Mapped[str] = mapped_column(Text, default="")
     audience: Mapped[str] = mapped_column(String(40), default=AUDIENCE_ALL)  # ypag | all_young_people | group code
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), nullable=True, index=True)
+    # A campaign name is a wave (esafety-2016) that may span several surveys, so the name is kept.
+    campaign: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True, index=True)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)

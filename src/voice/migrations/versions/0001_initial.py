@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 07:57:27.817368
+Create Date: 2026-11-23 07:57:39.105088
 """
 from alembic import op
 import sqlalchemy as sa
@@ -96,6 +96,40 @@ def upgrade() -> None:
     with op.batch_alter_table('survey_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_versions_survey_id'), ['survey_id'], unique=False)
 
+    op.create_table('you_said_we_did',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.String(length=20), nullable=True),
+    sa.Column('you_said', sa.Text(), nullable=False),
+    sa.Column('theme_ids', sa.JSON(), nullable=False),
+    sa.Column('quote_ids', sa.JSON(), nullable=False),
+    sa.Column('priority_ids', sa.JSON(), nullable=False),
+    sa.Column('figures', sa.Text(), nullable=False),
+    sa.Column('we_did', sa.Text(), nullable=False),
+    sa.Column('agency', sa.String(length=200), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=False),
+    sa.Column('raised_at', sa.Date(), nullable=False),
+    sa.Column('responded_at', sa.Date(), nullable=True),
+    sa.Column('due', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('not_possible_reason', sa.Text(), nullable=False),
+    sa.Column('audience', sa.String(length=40), nullable=False),
+    sa.Column('campaign', sa.String(length=80), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('published_by', sa.String(length=80), nullable=True),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_you_said_we_did_group_id_groups')),
+    sa.ForeignKeyConstraint(['period_id'], ['plan_periods.id'], name=op.f('fk_you_said_we_did_period_id_plan_periods')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_you_said_we_did'))
+    )
+    with op.batch_alter_table('you_said_we_did', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_you_said_we_did_campaign'), ['campaign'], unique=False)
+        batch_op.create_index(batch_op.f('ix_you_said_we_did_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_you_said_we_did_period_id'), ['period_id'], unique=False)
+
     op.create_table('campaign_groups',
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -178,41 +212,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_responses_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_responses_survey_id'), ['survey_id'], unique=False)
 
-    op.create_table('you_said_we_did',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('period_id', sa.String(length=20), nullable=True),
-    sa.Column('you_said', sa.Text(), nullable=False),
-    sa.Column('theme_ids', sa.JSON(), nullable=False),
-    sa.Column('quote_ids', sa.JSON(), nullable=False),
-    sa.Column('priority_ids', sa.JSON(), nullable=False),
-    sa.Column('figures', sa.Text(), nullable=False),
-    sa.Column('we_did', sa.Text(), nullable=False),
-    sa.Column('agency', sa.String(length=200), nullable=False),
-    sa.Column('owner', sa.String(length=200), nullable=False),
-    sa.Column('raised_at', sa.Date(), nullable=False),
-    sa.Column('responded_at', sa.Date(), nullable=True),
-    sa.Column('due', sa.Date(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('not_possible_reason', sa.Text(), nullable=False),
-    sa.Column('audience', sa.String(length=40), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=True),
-    sa.Column('group_id', sa.Integer(), nullable=True),
-    sa.Column('published', sa.Boolean(), nullable=False),
-    sa.Column('published_at', sa.DateTime(), nullable=True),
-    sa.Column('published_by', sa.String(length=80), nullable=True),
-    sa.Column('created_by', sa.String(length=80), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_you_said_we_did_campaign_id_campaigns')),
-    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_you_said_we_did_group_id_groups')),
-    sa.ForeignKeyConstraint(['period_id'], ['plan_periods.id'], name=op.f('fk_you_said_we_did_period_id_plan_periods')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_you_said_we_did'))
-    )
-    with op.batch_alter_table('you_said_we_did', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_you_said_we_did_campaign_id'), ['campaign_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_you_said_we_did_group_id'), ['group_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_you_said_we_did_period_id'), ['period_id'], unique=False)
-
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('response_id', sa.Integer(), nullable=False),
@@ -268,12 +267,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_answers_question_option')
 
     op.drop_table('answers')
-    with op.batch_alter_table('you_said_we_did', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_you_said_we_did_period_id'))
-        batch_op.drop_index(batch_op.f('ix_you_said_we_did_group_id'))
-        batch_op.drop_index(batch_op.f('ix_you_said_we_did_campaign_id'))
-
-    op.drop_table('you_said_we_did')
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_responses_survey_id'))
         batch_op.drop_index(batch_op.f('ix_responses_group_id'))
@@ -293,6 +286,12 @@ def downgrade() -> None:
 
     op.drop_table('measures')
     op.drop_table('campaign_groups')
+    with op.batch_alter_table('you_said_we_did', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_you_said_we_did_period_id'))
+        batch_op.drop_index(batch_op.f('ix_you_said_we_did_group_id'))
+        batch_op.drop_index(batch_op.f('ix_you_said_we_did_campaign'))
+
+    op.drop_table('you_said_we_did')
     with op.batch_alter_table('survey_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_versions_survey_id'))
 
