@@ -21,6 +21,12 @@ class PageSpec:
 PUBLIC = frozenset()
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/survey.py", "Take a survey", ":material/edit_note:", PUBLIC, "Young people"),
+    PageSpec("pages/you_said_we_did.py", "You said, we did", ":material/forum:", PUBLIC, "Young people",
+             url_path="you-said-we-did"),
+    PageSpec("pages/priorities.py", "Priorities", ":material/flag:", frozenset({FACILITATOR, ADMIN}), "Evidence",
+             url_path="priorities"),
+    PageSpec("pages/yswd_manage.py", "You said, we did: manage", ":material/edit_square:", frozenset({FACILITATOR}),
+             "Evidence", url_path="yswd-manage"),
 )
 
 
