@@ -5,9 +5,11 @@ from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, S
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
 from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
+from voice.models.security import AuditEvent, User
 
 __all__ = [
     "Answer",
+    "AuditEvent",
     "Base",
     "Campaign",
     "CampaignGroup",
@@ -21,5 +23,6 @@ __all__ = [
     "Response",
     "SurveyRecord",
     "SurveyVersion",
+    "User",
     "YouSaidWeDid",
 ]

@@ -28,7 +28,7 @@ def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def _user() -> str:
-    return (st.session_state.get("user") or {}).get("username", "")
+    return st.session_state.get("evidence_user", "")
 
 
 def _periods(session):
@@ -58,7 +58,8 @@ def _measure_rows(session, priority_id):
     return rows
 
 
-def run() -> None:
+def run(username: str) -> None:
+    st.session_state["evidence_user"] = username  # who signs actions, RAG and publishing
     st.title("Priorities")
     periods = _db(_periods)
     if not periods:

@@ -28,7 +28,7 @@ def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def _user() -> str:
-    return (st.session_state.get("user") or {}).get("username", "")
+    return st.session_state.get("evidence_user", "")
 
 
 def _choices(session) -> dict:
@@ -46,7 +46,8 @@ def _choices(session) -> dict:
     }
 
 
-def run() -> None:
+def run(username: str) -> None:
+    st.session_state["evidence_user"] = username  # who signs actions, RAG and publishing
     st.title("You said, we did")
     choices = _db(_choices)
     if choices["period"] is None:
