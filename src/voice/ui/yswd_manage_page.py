@@ -28,7 +28,9 @@ def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def _user() -> str:
-    return st.session_state.get("evidence_user", "")
+    from voice.ui.session import current_actor
+
+    return current_actor().username  # who signs actions, RAG judgements and publishing
 
 
 def _choices(session) -> dict:
@@ -46,8 +48,7 @@ def _choices(session) -> dict:
     }
 
 
-def run(username: str) -> None:
-    st.session_state["evidence_user"] = username  # who signs actions, RAG and publishing
+def run() -> None:
     st.title("You said, we did")
     choices = _db(_choices)
     if choices["period"] is None:
