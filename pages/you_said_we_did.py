@@ -1,4 +1,4 @@
-"""Public "you said, we did" for young people: /you-said-we-did[?group=<code>]. No sign-in."""
+"""Public "you said, we did" for young people: /you_said_we_did[?group=<code>]. No sign-in."""
 
 from voice.ui.yswd_public import run
 
