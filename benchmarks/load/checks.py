@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -22,18 +23,23 @@ class Verdict:
         return not self.problems
 
 
-def verify(engine: Engine, results: list[PersonResult], survey_id: str = "esafety_year9") -> Verdict:
-    """Exactly one submitted response per person (found by their receipt), holding every confirmed answer."""
+def verify(engine: Engine, results: list[PersonResult], survey_id: str = "esafety_year9",
+           since: datetime | None = None) -> Verdict:
+    """Exactly one submitted response per person (found by their receipt), holding every confirmed answer.
+
+    `since` (naive UTC) leaves out responses started before this run, for a database that is not fresh.
+    """
     from voice.db import session_scope
     from voice.models import Response
     from voice.responses import service
 
     problems: list[str] = []
     with session_scope(engine) as session:
-        rows = session.execute(
-            select(Response.resume_code, Response.receipt_code).where(
-                Response.survey_id == survey_id, Response.status == "submitted")
-        ).all()
+        query = select(Response.resume_code, Response.receipt_code).where(
+            Response.survey_id == survey_id, Response.status == "submitted")
+        if since is not None:
+            query = query.where(Response.started_at >= since)
+        rows = session.execute(query).all()
         receipts = Counter(r.receipt_code for r in rows)
         by_receipt = {r.receipt_code: r.resume_code for r in rows}
         for person in results:
