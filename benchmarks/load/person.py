@@ -74,12 +74,15 @@ class YoungPerson:
     def __init__(self, index: int, survey, urls: list[str], rng: random.Random, *,
                  step_pause: tuple[float, float], gate: Gate | None = None, go_spread: float = 1.0,
                  group: str | None = None, switch_after: int | None = None,
-                 on_confirmed: Callable[["PersonResult"], None] | None = None, reconnect_wait: float = 90.0):
+                 on_confirmed: Callable[["PersonResult"], None] | None = None, reconnect_wait: float = 90.0,
+                 hold_last: bool = False):
         self.survey, self.urls, self.rng = survey, urls, rng
         self.step_pause, self.gate, self.go_spread, self.group = step_pause, gate, go_spread, group
         self.switch_after = switch_after  # move to the next URL after this many confirmed steps
         self.on_confirmed = on_confirmed
         self.reconnect_wait = reconnect_wait
+        self.hold_last = hold_last  # stop on the last step with everything answered, session left open
+        self.held: StreamlitSession | None = None
         self.result = PersonResult(index)
         self._url_index = index % len(urls)
         self._keys = self._widget_keys_by_question()
@@ -114,6 +117,9 @@ class YoungPerson:
                         session = None
                         continue
                     await self._answer_step(session)
+                    if self.hold_last and session.widget("yp_next").label == "Send my answers":
+                        self.held, session = session, None
+                        break
                     await self._pause_before_next(presses)
                     presses += 1
                     await self._press_next(session)

@@ -129,6 +129,22 @@ class StreamlitSession:
 
     async def rerun(self, trigger: str | None = None) -> Page:
         """Send the widgets' values (and a button press) and wait for the script to finish."""
+        await self.send_rerun(trigger)
+        await self._read_until_finished()
+        return self.page
+
+    async def double_tap(self, key: str) -> Page:
+        """Two presses of one button sent back to back, before the first run has finished.
+
+        Returns the page once both presses have settled (the server quiet for 1.5 s)."""
+        w = self.widget(key)
+        await self.send_rerun(w.id)
+        await self.send_rerun(w.id)
+        await self._read_until_finished()
+        await self._drain(1.5)
+        return self.page
+
+    async def send_rerun(self, trigger: str | None = None) -> None:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query_string
@@ -138,8 +154,6 @@ class StreamlitSession:
         if trigger:
             state.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
         await self._ws.send(msg.SerializeToString())
-        await self._read_until_finished()
-        return self.page
 
     # --- reading the server's answer ----------------------------------------------------------------
 
@@ -149,26 +163,40 @@ class StreamlitSession:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ProtocolError(f"the script did not finish within {self.timeout} s")
-            raw = await asyncio.wait_for(self._ws.recv(), remaining)
-            fwd = ForwardMsg()
-            fwd.ParseFromString(raw)
-            kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                self._elements = {}  # a new script run redraws the whole page
-            elif kind == "delta":
-                self._elements[tuple(fwd.metadata.delta_path)] = fwd.delta
-            elif kind == "page_info_changed":
-                self.query_string = fwd.page_info_changed.query_string
-            elif kind == "session_event" and fwd.session_event.HasField("script_compilation_exception"):
+            if self._handle(await asyncio.wait_for(self._ws.recv(), remaining)):
+                return
+
+    async def _drain(self, idle: float) -> None:
+        """Read whatever else the server sends until it has been quiet for `idle` seconds (bounded)."""
+        for _ in range(1000):
+            try:
+                raw = await asyncio.wait_for(self._ws.recv(), idle)
+            except asyncio.TimeoutError:
+                return
+            self._handle(raw)
+
+    def _handle(self, raw: bytes) -> bool:
+        """Apply one ForwardMsg; True when a script run has finished and the page is complete."""
+        fwd = ForwardMsg()
+        fwd.ParseFromString(raw)
+        kind = fwd.WhichOneof("type")
+        if kind == "new_session":
+            self._elements = {}  # a new script run redraws the whole page
+        elif kind == "delta":
+            self._elements[tuple(fwd.metadata.delta_path)] = fwd.delta
+        elif kind == "page_info_changed":
+            self.query_string = fwd.page_info_changed.query_string
+        elif kind == "session_event" and fwd.session_event.HasField("script_compilation_exception"):
+            raise ProtocolError("the app failed to compile")
+        elif kind == "script_finished":
+            status = fwd.script_finished
+            if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 raise ProtocolError("the app failed to compile")
-            elif kind == "script_finished":
-                status = fwd.script_finished
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    raise ProtocolError("the app failed to compile")
-                if status == ForwardMsg.FINISHED_SUCCESSFULLY:
-                    self._build_page()
-                    return
-                # FINISHED_EARLY_FOR_RERUN: st.rerun() started another run; keep reading.
+            if status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self._build_page()
+                return True
+            # FINISHED_EARLY_FOR_RERUN: st.rerun() (or a newer press) started another run; keep reading.
+        return False
 
     def _build_page(self) -> None:
         page = Page()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -33,11 +34,22 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def sqlite_busy_timeout_ms() -> int:
+    """How long one SQLite statement waits for another writer's lock (VOICE_SQLITE_BUSY_TIMEOUT_MS).
+
+    with_retry multiplies it by its attempts, so this bounds how long a young person can wait on Next.
+    """
+    try:
+        return max(0, int(os.environ.get("VOICE_SQLITE_BUSY_TIMEOUT_MS", "") or 10000))
+    except ValueError:
+        return 10000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers work while one writer writes; busy_timeout waits for a lock instead of failing.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={sqlite_busy_timeout_ms()}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -62,7 +74,8 @@ def _create_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": sqlite_busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
