@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -33,11 +34,22 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def sqlite_busy_timeout_ms() -> int:
+    """How long one SQLite statement waits for another writer's lock (VOICE_SQLITE_BUSY_TIMEOUT_MS).
+
+    with_retry multiplies it by its attempts, so this bounds how long a young person can wait on Next.
+    """
+    try:
+        return max(0, int(os.environ.get("VOICE_SQLITE_BUSY_TIMEOUT_MS", "") or 10000))
+    except ValueError:
+        return 10000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers work while one writer writes; busy_timeout waits for a lock instead of failing.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={sqlite_busy_timeout_ms()}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -62,7 +74,8 @@ def _create_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": sqlite_busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -153,3 +166,25 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def backup_sqlite(source: str | Path, out: str | Path) -> tuple[int, str]:
+    """Online backup with SQLite's backup API: consistent while the app keeps writing (WAL included).
+
+    Returns the number of pages copied and the copy's integrity_check result ("ok" when sound).
+    """
+    import sqlite3
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True, timeout=sqlite_busy_timeout_ms() / 1000)
+    dst = sqlite3.connect(out)
+    try:
+        src.backup(dst, pages=1024, sleep=0.01)  # in slices, so writers are not held up for long
+        pages = dst.execute("PRAGMA page_count").fetchone()[0]
+        check = "; ".join(row[0] for row in dst.execute("PRAGMA integrity_check"))
+    finally:
+        dst.close()
+        src.close()
+    return pages, check
+

@@ -1,6 +1,8 @@
-"""`voice db upgrade`: apply migrations to the configured database."""
+"""`voice db upgrade` and `voice db backup`: migrations and an online backup of the configured database."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def register(sub) -> None:
@@ -8,6 +10,9 @@ def register(sub) -> None:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = db_sub.add_parser("upgrade", help="apply Alembic migrations up to the newest")
     up.set_defaults(func=_upgrade)
+    backup = db_sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
+    backup.add_argument("--out", required=True, type=Path, help="the backup file to write (must not exist)")
+    backup.set_defaults(func=_backup)
 
 
 def _upgrade(args) -> int:
@@ -19,3 +24,19 @@ def _upgrade(args) -> int:
     upgrade(engine)
     print(f"Database at {engine.url.render_as_string(hide_password=True)} is at revision {current_revision(engine)}.")
     return 0
+
+
+def _backup(args) -> int:
+    from voice.config import get_settings
+    from voice.db import backup_sqlite
+
+    url = get_settings().database_url
+    if not url.startswith("sqlite"):
+        print("DATABASE_URL is PostgreSQL: back it up with pg_dump (see docs/operations.md).")
+        return 2
+    if args.out.exists():
+        print(f"{args.out} already exists: choose a new file, so no backup is overwritten by mistake.")
+        return 2
+    pages, check = backup_sqlite(url.split("///", 1)[1], args.out)
+    print(f"Backed up {pages} pages to {args.out} (integrity check: {check}).")
+    return 0 if check == "ok" else 1

@@ -14,11 +14,13 @@ log = logging.getLogger(__name__)
 
 @functools.lru_cache(maxsize=1)
 def _lexicon():
-    from voice.analysis.concerns import load_lexicon
     from voice.config import get_settings
 
     path = get_settings().definitions_dir / "concern_lexicon.yaml"
     try:
+        # Inside the try: a missing analysis module must not crash a survey step either.
+        from voice.analysis.concerns import load_lexicon
+
         return load_lexicon(path)
     except Exception:  # a broken lexicon must never break a young person's survey
         log.exception("concern lexicon %s could not be loaded; the help box stays in its usual place", path)

@@ -1,0 +1,1 @@
+"""Load harness: simulated young people driving the real app over Streamlit's own websocket protocol."""
