@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:03:37.583402
+Create Date: 2026-11-23 08:19:30.529167
 """
 from alembic import op
 import sqlalchemy as sa
