@@ -5,6 +5,7 @@ from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, S
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
 from voice.models.security import AuditEvent, User
+from voice.models.editor import SurveyDraft
 
 __all__ = [
     "Answer",
@@ -15,6 +16,7 @@ __all__ = [
     "Group",
     "Quote",
     "Response",
+    "SurveyDraft",
     "SurveyRecord",
     "SurveyVersion",
     "User",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 07:54:45.390156
+Create Date: 2026-11-23 07:57:28.475973
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,6 +40,16 @@ def upgrade() -> None:
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_groups')),
     sa.UniqueConstraint('code', name=op.f('uq_groups_code'))
+    )
+    op.create_table('survey_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('based_on_version_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by', sa.String(length=80), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_drafts')),
+    sa.UniqueConstraint('survey_id', name=op.f('uq_survey_drafts_survey_id'))
     )
     op.create_table('surveys',
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -207,6 +217,7 @@ def downgrade() -> None:
     op.drop_table('campaigns')
     op.drop_table('users')
     op.drop_table('surveys')
+    op.drop_table('survey_drafts')
     op.drop_table('groups')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
