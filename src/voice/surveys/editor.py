@@ -391,7 +391,7 @@ def move_section(draft: Mapping, section_id: str, offset: int) -> Draft:
     si, section = find_section(after, section_id)
     target = max(0, min(len(after["sections"]) - 1, si + offset))
     after["sections"].insert(target, after["sections"].pop(si))
-    return _refuse_new_problems(draft, _keep_consent_last(after), _order_problems(after))
+    return _refuse_new_problems(draft, ensure_quote_consent(after), _order_problems(after))
 
 
 def delete_section(draft: Mapping, section_id: str) -> Draft:
@@ -419,7 +419,7 @@ def add_question(draft: Mapping, section_id: str, question: Mapping, position: i
     qs.insert(len(qs) if position is None else position, q)
     if not own:
         own = _order_problems(after)
-    return _refuse_new_problems(draft, _keep_consent_last(after), own)
+    return _refuse_new_problems(draft, ensure_quote_consent(after), own)
 
 
 def update_question(draft: Mapping, question_id: str, question: Mapping) -> Draft:
@@ -436,7 +436,7 @@ def update_question(draft: Mapping, question_id: str, question: Mapping) -> Draf
     after["sections"][si]["questions"][qi] = q
     if not own:
         own = _dependents_option_problems(after, q) + _order_problems(after)
-    return _refuse_new_problems(draft, _keep_consent_last(after), own)
+    return _refuse_new_problems(draft, ensure_quote_consent(after), own)
 
 
 def set_question_fields(draft: Mapping, question_id: str, **fields: Any) -> Draft:
@@ -481,7 +481,7 @@ def move_question(draft: Mapping, question_id: str, offset: int = 0, to_section:
     own = _order_problems(after)
     if question_id == QUOTE_CONSENT_ID and not own:
         own = _consent_order_problems(after)
-    return _refuse_new_problems(draft, after if own else _keep_consent_last(after), own)
+    return _refuse_new_problems(draft, after if own else ensure_quote_consent(after), own)
 
 
 def delete_question(draft: Mapping, question_id: str) -> Draft:
@@ -750,7 +750,7 @@ def _rename_value(cond: Any, question_id: str, old: str, new: str) -> Any:
 # --- the quote-consent question ---------------------------------------------------------------
 
 
-def _keep_consent_last(draft: Draft) -> Draft:
+def ensure_quote_consent(draft: Draft) -> Draft:
     """Free-text answers may only be quoted with consent: keep the consent question after them."""
     qs = questions(draft)
     if not any(q.get("type") == "text" for q in qs):
