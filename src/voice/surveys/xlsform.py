@@ -510,10 +510,10 @@ class _Importer:
     # survey rows ---------------------------------------------------------------------
     def survey_rows(self, lists: dict) -> list[dict]:
         sheet = self.survey_sheet
-        for required in ("type", "name"):
-            if required not in sheet.headers:
-                self.errors.append(sheet.problem(1, required, f"the survey sheet needs a '{required}' column"))
-        if self.errors:
+        missing = [c for c in ("type", "name") if c not in sheet.headers]
+        for column in missing:
+            self.errors.append(sheet.problem(1, column, f"the survey sheet needs a '{column}' column"))
+        if missing:
             return []
         self.check_headers(sheet, _KNOWN_SURVEY_COLUMNS)
         sections: list[dict] = []
