@@ -77,7 +77,7 @@ def save_draft(session: Session, actor: Actor, draft: Draft) -> None:
 def start_new(session: Session, actor: Actor, survey_id: str, title: str, **kwargs) -> Draft:
     """A new, empty survey draft, saved at once. Refused if the id is taken by a survey or a draft."""
     require(actor, *EDITORS)
-    _id_free(session, survey_id)
+    check_id_free(session, survey_id)
     draft = editor.new_draft(survey_id, title, **kwargs)
     save_draft(session, actor, draft)
     record(session, actor, "survey_draft_started", "survey", survey_id)
@@ -97,7 +97,7 @@ def start_from(session: Session, actor: Actor, source_id: str, new_id: str | Non
                                                        "back from the file when the app restarts: give the copy "
                                                        "a new id (e.g. " + source_id + "_2)")])
     if target != source_id:
-        _id_free(session, target)
+        check_id_free(session, target)
     elif _row(session, target) is not None:
         raise EditRefused([EditProblem("survey", "id", f"there is already a draft of '{target}': open it "
                                                        "instead, or discard it first")])
@@ -107,6 +107,14 @@ def start_from(session: Session, actor: Actor, source_id: str, new_id: str | Non
     row.based_on_version_id = version.id if target == source_id else None
     record(session, actor, "survey_draft_started", "survey", target, based_on=source_id)
     return draft
+
+
+def import_draft(session: Session, actor: Actor, data: Draft) -> None:
+    """Save survey data from elsewhere (an XLSForm) as a new draft, to check and publish in the editor."""
+    require(actor, *EDITORS)
+    check_id_free(session, data.get("id"))
+    save_draft(session, actor, data)
+    record(session, actor, "survey_draft_imported", "survey", data.get("id"))
 
 
 def discard_draft(session: Session, actor: Actor, survey_id: str) -> None:
@@ -136,7 +144,7 @@ def publish_draft(session: Session, actor: Actor, survey_id: str) -> SurveyVersi
     return version
 
 
-def _id_free(session: Session, survey_id: str) -> None:
+def check_id_free(session: Session, survey_id: str) -> None:
     if survey_id in list_survey_ids(session) or session.get(SurveyRecord, survey_id) is not None:
         raise EditRefused([EditProblem("survey", "id", f"a survey called '{survey_id}' already exists; "
                                                        "choose another id")])

@@ -112,6 +112,19 @@ def find_section(draft: Mapping, section_id: str) -> tuple[int, dict]:
     raise EditRefused([EditProblem(f"section '{section_id}'", "", "there is no such section in this survey")])
 
 
+def wording_in(value: Any, lang: str) -> str:
+    """The words of a wording field in one language ("" if none)."""
+    if isinstance(value, str):
+        return value if lang == DEFAULT_LANGUAGE else ""
+    if isinstance(value, Mapping):
+        return str(value.get(lang) or "")
+    return ""
+
+
+def title_text(draft: Mapping) -> str:
+    return wording_in(draft.get("title"), DEFAULT_LANGUAGE) or str(draft.get("id", ""))
+
+
 def languages(draft: Mapping) -> list[str]:
     return list(draft.get("languages") or [DEFAULT_LANGUAGE])
 
@@ -829,3 +842,48 @@ def _clean_question(question: Mapping) -> dict:
                 continue  # switching a question to text/number drops its options
         q[key] = copy.deepcopy(value)
     return _ordered(q, _QUESTION_ORDER)
+
+
+# --- options as text (the page's option box) --------------------------------------------------
+
+_OPTION_LINE = re.compile(r"^\s*(?:([a-z0-9][a-z0-9_]*)\s*:\s*)?(.*)$")
+_EMOJI_FIRST = re.compile(r"^(\S+)\s+(.*)$")
+
+
+def slug(text: str) -> str:
+    """An option id from its label: 'Someone at school' -> 'someone_at_school'."""
+    value = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].strip("_")
+    return value or "option"
+
+
+def options_to_text(options: list[Mapping], langs: list[str], with_emoji: bool = False) -> str:
+    """One line per option: `id: [emoji ]English label | label in the next language …`."""
+    lines = []
+    for o in options:
+        label = o.get("label")
+        words = [label if isinstance(label, str) and lang == DEFAULT_LANGUAGE else
+                 (label.get(lang, "") if isinstance(label, Mapping) else "") for lang in langs]
+        first = (f"{o['emoji']} " if with_emoji and o.get("emoji") else "") + words[0]
+        lines.append(f"{o.get('id')}: " + " | ".join([first] + words[1:]).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def options_from_text(text: str, langs: list[str], with_emoji: bool = False) -> list[dict]:
+    """The option box back to options. A line without `id:` gets an id made from its English label;
+    duplicate ids are kept as typed, so the edit is refused naming the line (options[n].id)."""
+    options = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        m = _OPTION_LINE.match(line)
+        oid, rest = m.group(1), m.group(2)
+        parts = [p.strip() for p in rest.split("|")]
+        option: dict[str, Any] = {}
+        if with_emoji:
+            em = _EMOJI_FIRST.match(parts[0])
+            if em and not re.match(r"[A-Za-z0-9]", em.group(1)):
+                option["emoji"], parts[0] = em.group(1), em.group(2).strip()
+        label = {lang: words for lang, words in zip(langs, parts) if words}
+        option = {"id": oid or slug(parts[0]), "label": _wording(label), **option}
+        options.append(option)
+    return options

@@ -69,16 +69,15 @@ def run_import(args: argparse.Namespace) -> int:
         from voice.config import get_settings
         from voice.db import get_engine, session_scope
         from voice.security.access import SYSTEM
-        from voice.surveys.drafts import save_draft, _id_free
+        from voice.surveys.drafts import import_draft
         from voice.surveys.editor import EditRefused
 
-        with session_scope(get_engine(get_settings().database_url)) as session:
-            try:
-                _id_free(session, survey.id)
-            except EditRefused as exc:
-                print(exc, file=sys.stderr)
-                return 1
-            save_draft(session, SYSTEM, report.data)
+        try:
+            with session_scope(get_engine(get_settings().database_url)) as session:
+                import_draft(session, SYSTEM, report.data)
+        except EditRefused as exc:
+            print(exc, file=sys.stderr)
+            return 1
         print(f"Saved as a draft: open '{survey.id}' in the survey editor to check and publish it.")
         return 0
     out = Path(args.out) if args.out else default_surveys_dir() / f"{survey.id}.yaml"
