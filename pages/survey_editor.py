@@ -44,8 +44,8 @@ def apply(fn, *args, clear: str | None = None, **kwargs) -> None:
         show_refusal(exc)
         return
     db(drafts.save_draft, new)
-    for key in [k for k in S.keys() if clear and str(k).startswith(clear)]:
-        del S[key]
+    if clear:
+        S["staff_editor_reset"] = clear  # emptied at the top of the next run, before the fields are drawn
     S["staff_editor_draft"] = new
     S.pop("staff_editor_editing", None)
     reset_preview()
@@ -58,6 +58,13 @@ def open_draft(survey_id: str) -> None:
     reset_preview()
     st.rerun()
 
+
+if prefix := S.pop("staff_editor_reset", None):
+    for key in [k for k in S.keys() if str(k).startswith(prefix)]:
+        # Set, not delete: only a value set in state is sent back to the browser's form fields.
+        value = S[key]
+        S[key] = "single" if str(key).endswith("_type") else ([] if isinstance(value, list) else
+                                                            False if isinstance(value, bool) else "")
 
 st.title("Survey editor")
 if notice := S.pop("staff_editor_notice", None):
@@ -102,7 +109,7 @@ if not S.get("staff_editor_id"):
             copy_id = st.text_input("New id for a copy (leave empty to change the survey itself)",
                                     key="staff_editor_from_id")
             st.caption("Surveys from the built-in files are always copied under a new id.")
-            if st.form_submit_button("Start"):
+            if st.form_submit_button("Start from this survey"):
                 try:
                     draft = db(drafts.start_from, source, copy_id.strip() or None)
                 except EditRefused as exc:
