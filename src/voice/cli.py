@@ -15,6 +15,7 @@ import sys
 COMMAND_MODULES = [
     "voice.db_cli",
     "voice.surveys.cli",
+    "voice.surveys.xlsform_cli",
     "voice.responses.cli",
     "voice.analysis.cli",
     "voice.evidence.cli",
@@ -31,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name or name.startswith(f"{exc.name}."):  # capability not built yet here
+            # Capability not built yet in this checkout (its module, or its whole package, is missing).
+            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
                 continue
             raise
         module.register(sub)

@@ -6,6 +6,7 @@ from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
 from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
 from voice.models.security import AuditEvent, User
+from voice.models.editor import SurveyDraft
 
 __all__ = [
     "Answer",
@@ -21,6 +22,7 @@ __all__ = [
     "Quote",
     "RagStatus",
     "Response",
+    "SurveyDraft",
     "SurveyRecord",
     "SurveyVersion",
     "User",

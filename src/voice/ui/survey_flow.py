@@ -129,15 +129,7 @@ def _welcome(survey_id: str) -> None:
             st.rerun()
         help_box()
         return
-    language = survey.languages[0]
-    if len(survey.languages) > 1:
-        language = st.radio("Language", survey.languages, horizontal=True, key="yp_language",
-                            format_func=_language_name)
-    st.title(tr(survey.title, language))
-    st.write(tr(survey.intro, language))
-    with st.container(border=True):
-        st.markdown("**Before you start**")
-        st.write(tr(survey.privacy_notice, language))
+    language = draw_welcome(survey, "yp_language")
     if st.button("Start", type="primary", use_container_width=True, key="yp_start"):
         try:
             progress = _db(service.start_response, survey_id, S.get("yp_group"), S.get("yp_campaign"), language)
@@ -152,6 +144,21 @@ def _welcome(survey_id: str) -> None:
             if st.form_submit_button("Carry on") and typed.strip():
                 _open_code(typed)
     help_box()
+
+
+def draw_welcome(survey: Survey, language_key: str) -> str:
+    """The welcome screen (language choice, title, intro, privacy notice); returns the language chosen.
+    Shared with the editor's preview."""
+    language = survey.languages[0]
+    if len(survey.languages) > 1:
+        language = st.radio("Language", survey.languages, horizontal=True, key=language_key,
+                            format_func=_language_name)
+    st.title(tr(survey.title, language))
+    st.write(tr(survey.intro, language))
+    with st.container(border=True):
+        st.markdown("**Before you start**")
+        st.write(tr(survey.privacy_notice, language))
+    return language
 
 
 def _language_name(code: str) -> str:
@@ -177,9 +184,15 @@ def _progress() -> service.Progress | None:
     return progress
 
 
-def _key(progress: service.Progress, question: Question, option: str | None = None) -> str:
+def _prefix(progress: service.Progress) -> str:
+    return f"a_{progress.resume_code}"
+
+
+def _key_for(prefix: str, question: Question, option: str | None = None) -> str:
     suffix = f"_{option}" if option else ""
-    return f"a_{progress.resume_code}_{question.id}{suffix}"
+    return f"{prefix}_{question.id}{suffix}"
+
+
 
 
 def _in_progress() -> None:
@@ -189,16 +202,33 @@ def _in_progress() -> None:
     if progress.submitted:
         _finished(progress)
         return
-    survey, lang = progress.survey, progress.language
     if S.pop("yp_help_first", False):
         help_box(prominent=True)
+    prefix = _prefix(progress)
+    shown, section_questions, step, last, back, forward = draw_step(
+        progress.survey, progress.language, progress.current_step, prefix, progress.answers,
+        S.get("yp_errors", {}))
+    st.caption(f"Your code to carry on later: **{progress.resume_code}**")
+    help_box()
 
-    sections = visible_sections(survey, _screen_answers(progress, survey.questions))
-    step = min(progress.current_step, len(sections) - 1)
+    if back or forward:
+        _move(progress, shown, section_questions, step, -1 if back else 1, last and forward)
+
+
+def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: dict[str, Any],
+              errors: dict[str, str], button_prefix: str = "yp", container_prefix: str = "q-"):
+    """Draw one step of `survey` exactly as a young person sees it, from plain data (no database).
+
+    Used by the survey itself and by the editor's preview. Widget keys start with `prefix`;
+    `saved` holds answers already stored. Returns (shown questions, the step's questions, step,
+    is_last, back pressed, next pressed).
+    """
+    sections = visible_sections(survey, _screen_answers_for(prefix, saved, survey.questions))
+    step = max(0, min(current_step, len(sections) - 1))
     section = sections[step]
     for question in section.questions:
-        _prime(progress, question)
-    answers = _screen_answers(progress, section.questions)
+        _prime_for(prefix, saved, question)
+    answers = _screen_answers_for(prefix, saved, section.questions)
 
     st.caption(tr(survey.title, lang))
     st.progress(step / len(sections), text=f"Step {step + 1} of {len(sections)}")
@@ -207,18 +237,14 @@ def _in_progress() -> None:
         st.write(tr(section.intro, lang))
     shown = [q for q in section.questions if is_shown(q, answers, survey)]
     for question in shown:
-        _widget(progress, question, lang, S.get("yp_errors", {}).get(question.id))
+        _widget_for(prefix, question, lang, errors.get(question.id), container_prefix)
 
     last = step == len(sections) - 1
     back_col, next_col = st.columns(2)
-    back = back_col.button("Back", disabled=step == 0, use_container_width=True, key="yp_back")
+    back = back_col.button("Back", disabled=step == 0, use_container_width=True, key=f"{button_prefix}_back")
     forward = next_col.button("Send my answers" if last else "Next", type="primary", use_container_width=True,
-                              key="yp_next")
-    st.caption(f"Your code to carry on later: **{progress.resume_code}**")
-    help_box()
-
-    if back or forward:
-        _move(progress, shown, section.questions, step, -1 if back else 1, last and forward)
+                              key=f"{button_prefix}_next")
+    return shown, section.questions, step, last, back, forward
 
 
 def _move(progress: service.Progress, shown: list[Question], step_questions, step: int, direction: int,
@@ -273,33 +299,37 @@ def _finished(progress: service.Progress) -> None:
 
 # --- widgets --------------------------------------------------------------------------------------
 
-def _prime(progress: service.Progress, question: Question) -> None:
+def _prime_for(prefix: str, saved: dict[str, Any], question: Question) -> None:
     """Give a widget its saved answer the first time it is drawn in this browser session."""
-    saved = progress.answers.get(question.id)
+    value = saved.get(question.id)
     if question.type == "multi":
         for option in question.options:
-            key = _key(progress, question, option.id)
+            key = _key_for(prefix, question, option.id)
             if key not in S:
-                S[key] = bool(saved) and option.id in saved
+                S[key] = bool(value) and option.id in value
         return
-    key = _key(progress, question)
+    key = _key_for(prefix, question)
     if key not in S:
-        S[key] = saved if saved is not None else ("" if question.type == "text" else None)
+        S[key] = value if value is not None else ("" if question.type == "text" else None)
 
 
 def _screen_answers(progress: service.Progress, questions) -> dict[str, Any]:
+    return _screen_answers_for(_prefix(progress), progress.answers, questions)
+
+
+def _screen_answers_for(prefix: str, saved: dict[str, Any], questions) -> dict[str, Any]:
     """Saved answers overlaid with what is on the screen now, for skip logic and saving."""
-    answers = dict(progress.answers)
+    answers = dict(saved)
     for question in questions:
         if question.type == "multi":
-            keys = [(o.id, _key(progress, question, o.id)) for o in question.options]
+            keys = [(o.id, _key_for(prefix, question, o.id)) for o in question.options]
             if any(k in S for _, k in keys):
                 chosen = [oid for oid, k in keys if S.get(k)]
                 answers.pop(question.id, None)
                 if chosen:
                     answers[question.id] = chosen
             continue
-        key = _key(progress, question)
+        key = _key_for(prefix, question)
         if key in S:
             value = S[key]
             answers.pop(question.id, None)
@@ -308,18 +338,18 @@ def _screen_answers(progress: service.Progress, questions) -> dict[str, Any]:
     return answers
 
 
-def _widget(progress: service.Progress, question: Question, lang: str, error: str | None) -> None:
+def _widget_for(prefix: str, question: Question, lang: str, error: str | None, container_prefix: str = "q-") -> None:
     label = tr(question.text, lang)
     help_text = tr(question.help, lang) or None
-    key = _key(progress, question)
-    with st.container(key=f"q-{question.id}"):
+    key = _key_for(prefix, question)
+    with st.container(key=f"{container_prefix}{question.id}"):
         if question.type == "multi":
             st.markdown(f"**{label}**")
             if help_text:
                 st.caption(help_text)
             st.caption("Tick all that apply.")
             for option in question.options:
-                st.checkbox(tr(option.label, lang), key=_key(progress, question, option.id))
+                st.checkbox(tr(option.label, lang), key=_key_for(prefix, question, option.id))
         elif question.is_closed:
             labels = {o.id: (f"{o.emoji} " if o.emoji else "") + tr(o.label, lang) for o in question.options}
             st.radio(label, list(labels), format_func=labels.get, key=key, help=help_text)

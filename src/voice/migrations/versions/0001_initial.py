@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:19:30.529167
+Create Date: 2026-11-23 08:22:01.214291
 """
 from alembic import op
 import sqlalchemy as sa
@@ -51,6 +51,16 @@ def upgrade() -> None:
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('imported_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_periods'))
+    )
+    op.create_table('survey_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('based_on_version_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by', sa.String(length=80), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_drafts')),
+    sa.UniqueConstraint('survey_id', name=op.f('uq_survey_drafts_survey_id'))
     )
     op.create_table('surveys',
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -336,6 +346,7 @@ def downgrade() -> None:
     op.drop_table('campaigns')
     op.drop_table('users')
     op.drop_table('surveys')
+    op.drop_table('survey_drafts')
     op.drop_table('plan_periods')
     op.drop_table('groups')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
