@@ -166,6 +166,6 @@ def pg_engine(database_url: str, request: pytest.FixtureRequest) -> Engine:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # A test marked `postgres` gets pg_engine's availability check even if it only uses `engine`.
     if item.get_closest_marker("postgres") is not None and "pg_engine" not in getattr(item, "fixturenames", ()):
-        url = os.environ.get("VOICE_TEST_DATABASE_URL", "").strip()
-        if not url or not _is_postgres(url):
-            _unavailable("this test needs VOICE_TEST_DATABASE_URL to name a PostgreSQL database")
+        urls = [os.environ.get(name, "").strip() for name in ("VOICE_TEST_DATABASE_URL", "VOICE_TEST_POSTGRES_URL")]
+        if not any(url and _is_postgres(url) for url in urls):
+            _unavailable("this test needs VOICE_TEST_DATABASE_URL or VOICE_TEST_POSTGRES_URL to name a PostgreSQL database")

@@ -1,8 +1,27 @@
-"""AppTest helpers shared by the app tests."""
+"""AppTest runs app.py in this process: point it at the test database and publish the surveys."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app_env(monkeypatch, database_url, published_surveys, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", database_url)  # a named database: no demo content is loaded
+    monkeypatch.setenv("VOICE_DATA_DIR", str(tmp_path))
+    return APP
+
+
+def texts(at) -> str:
+    """Everything a user reads on the page, as one string."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.header]
+    parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.warning]
+    parts += [e.value for e in at.caption]
+    return "\n".join(str(p) for p in parts)
 
 
 @pytest.fixture(autouse=True)

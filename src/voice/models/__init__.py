@@ -4,6 +4,7 @@ from voice.models.base import Base
 from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, SurveyVersion
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
+from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
 from voice.models.security import AuditEvent, User
 
 __all__ = [
@@ -13,9 +14,15 @@ __all__ = [
     "Campaign",
     "CampaignGroup",
     "Group",
+    "Measure",
+    "PlanAction",
+    "PlanPeriod",
+    "Priority",
     "Quote",
+    "RagStatus",
     "Response",
     "SurveyRecord",
     "SurveyVersion",
     "User",
+    "YouSaidWeDid",
 ]

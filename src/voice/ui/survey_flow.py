@@ -83,7 +83,7 @@ def _landing() -> None:
     st.title("Have your say")
     st.write("Your answers help the people who keep young people safe in Leicestershire and Rutland.")
     with st.form("code-form", border=True):
-        typed = st.text_input("Got a code? Type it here", help="For example K7QF-M2XD", key="yp_typed_code")
+        typed = st.text_input("Got a code? Type it here", placeholder="For example K7QF-M2XD", key="yp_typed_code")
         go = st.form_submit_button("Go", type="primary")
     if go and typed.strip():
         _open_code(typed)
