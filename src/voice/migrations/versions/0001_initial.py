@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:12:05.669162
+Create Date: 2026-11-23 08:12:12.163715
 """
 from alembic import op
 import sqlalchemy as sa
