@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:22:01.214291
+Create Date: 2026-11-23 08:25:05.628942
 """
 from alembic import op
 import sqlalchemy as sa
