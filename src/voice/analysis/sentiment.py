@@ -1,0 +1,204 @@
+"""Sentiment of a young person's answer: TextBlob polarity plus adjustments.
+
+TextBlob (the "pattern" lexicon) scores adjectives well but misses how young
+people write: verbs of being heard or ignored ("nobody listens"), negation that
+is not right next to the word ("don't feel safe"), text speak ("h8", "gr8"),
+emoji, and suggestions full of "more" ("more youth clubs" is a request, not
+praise). The steps, in order:
+
+1. `normalise` spells out text speak and stretched words ("soooo" -> "so").
+2. TextBlob's pattern analyser scores a lightly rewritten copy: "don't" ->
+   "do not" and "not feel safe" -> "not safe" so its own negation rule (which
+   only looks at the next word) fires; "more"/"less" are dropped.
+3. A youth lexicon (YOUTH_TERMS) adds weights for phrases TextBlob does not
+   know, each flipped when a negator ("not", "never", "nobody", "no one",
+   "don't"...) appears within the three words before it.
+4. Emoji add or subtract; capitals, "!!" and intensifiers ("so", "really")
+   before a youth term make it stronger.
+5. The sum is clamped to [-1, 1]; |polarity| < NEUTRAL_BAND is "neutral".
+   One-word non-committal answers ("ok", "fine", "idk", "n/a") are neutral.
+
+docs/analysis.md gives the measured accuracy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from voice.analysis.tokenize import normalise, tokenize
+
+__all__ = ["Sentiment", "score_sentiment", "NEUTRAL_BAND", "YOUTH_TERMS"]
+
+NEUTRAL_BAND = 0.1
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    polarity: float  # in [-1, 1]
+    label: str  # "negative" | "neutral" | "positive"
+
+
+_NEUTRAL = Sentiment(0.0, "neutral")
+
+# Youth lexicon: phrase -> weight. Words are matched whole; a trailing "*"
+# matches any ending; "a|b" is a choice for one word. A weight is flipped when
+# negated ("nobody" + "listen*" -> negative), so being heard, helped, cared
+# for are written as positives and their absence scores negative by itself.
+YOUTH_TERMS: dict[str, float] = {
+    # being heard / helped
+    "listen*": 0.4, "listened to": 0.5, "heard": 0.4, "taken seriously": 0.5, "asked": 0.1,
+    "helped": 0.5, "helpful": 0.5, "helps": 0.4, "help|helped me": 0.4, "sorted": 0.4,
+    "support|supported me": 0.4, "supportive": 0.3, "care|cares|cared": 0.4, "understand*": 0.4,
+    "understood": 0.4, "included": 0.5, "thank|thanks|thankyou": 0.4, "enjoy*": 0.4,
+    "do|did|does|doing anything": 0.3, "trust": 0.4, "respect*": 0.3, "judge*": -0.3,
+    "know who to tell|talk|ask": 0.4, "have any friends": 0.4, "any friends": 0.3,
+    "feel|felt safe": 0.4, "safe": 0.2, "proud": 0.3, "better now": 0.3, "getting better": 0.3,
+    "has|have got better": 0.4, "got better": 0.3, "has my back": 0.5, "got my back": 0.5,
+    "a say": 0.4, "friendly": 0.2, "lovely": 0.2, "kind": 0.1, "calm": 0.3, "relaxed": 0.3,
+    # feelings and experiences TextBlob scores 0
+    "bullied": -0.5, "bully|bullies|bullying": -0.3, "scared": -0.5, "scary": -0.4, "afraid": -0.2,
+    "worried": -0.5, "worry|worries": -0.5, "stress|stressed|stressful|stressing": -0.5,
+    "anxiety": -0.5, "panic attack*": -0.6, "depressed": -0.6, "depression": -0.5,
+    "lonely": -0.5, "alone": -0.4, "isolated": -0.5, "left out": -0.5, "ignor*": -0.5,
+    "cry|cried|crying": -0.5, "hate|hated|hates": -0.3, "struggl*": -0.5, "burden": -0.6,
+    "worthless": -0.3, "hopeless": -0.5, "upset": -0.5, "hurt|hurts": -0.5, "suffer*": -0.5,
+    "called names": -0.6, "make|made|makes fun": -0.6, "picked on": -0.6, "mean": -0.2,
+    "hacked": -0.5, "embarrassed": -0.4, "fake account": -0.4, "unsafe": -0.6, "uncomfortable": -0.2,
+    "rubbish": -0.6, "crap": -0.6, "shit": -0.6, "sucks|sucked": -0.6, "waste of time": -0.6,
+    "pointless": -0.4, "ruin*": -0.5, "miss|missed|missing": -0.4, "lost": -0.3, "died": -0.5,
+    "rough": -0.3, "hard": -0.1, "difficult": -0.3, "tired": -0.1,
+    "got|getting worse": -0.4, "worse": -0.1, "shout|shouts|shouting|shouted": -0.5,
+    "argue|argues|arguing": -0.4, "wait*": -0.1, "ages": -0.2, "too long": -0.5, "waiting list": -0.3,
+    "no one|nobody to talk to": -0.6, "nothing to do": -0.5, "nothing for": -0.5,
+    "nothing changes|changed": -0.6, "nothing ever changes": -0.6, "like babies|kids": -0.4,
+    "treat us": -0.2, "behind": -0.2, "couldn't|can't concentrate": -0.4, "bored": -0.3,
+    "annoying": -0.2, "unfair": -0.5, "racist|racism": -0.6, "sexist": -0.6, "horrible": -0.2,
+    "no friends": -0.6, "everyone hates": -0.4, "fat|ugly": -0.3, "nasty": -0.2,
+    "can't sleep": -0.5, "cant cope|can't cope": -0.7,
+    "frustrat*": -0.5, "angry": -0.2, "jealous": -0.3, "pressure": -0.4, "confus*": -0.2,
+    "wish": -0.2, "be heard": 0.3, "easy to use": 0.2, "good idea": 0.2,
+    "i like|liked|love|loved": 0.3, "alright": 0.2,
+    # zero weight: consumes a phrase so its words are not read on their own
+    "heard of|about": 0.0, "deal with": 0.0, "how to": 0.0,
+}
+
+# Non-committal answers: whatever the words, there is no sentiment in them.
+_NON_ANSWERS = {
+    "", "idk", "i don't know", "don't know", "n/a", "na", "n a", "none", "no", "yes", "nope", "yeah",
+    "maybe", "not sure", "unsure", "nothing", "no comment", "ok", "okay", "k", "fine", "meh",
+    "sometimes", "it depends", "depends", "i don't care", "dunno", "nothing to say", "lol", "-", ".",
+}
+
+_NEGATORS = {
+    "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without", "hardly",
+    "don't", "didn't", "doesn't", "isn't", "wasn't", "aren't", "weren't", "can't", "couldn't",
+    "won't", "wouldn't", "shouldn't", "haven't", "hasn't", "ain't", "cannot", "dont", "didnt",
+}
+_INTENSIFIERS = {"so", "really", "very", "too", "always", "extremely", "super", "totally", "proper", "well"}
+
+POSITIVE_EMOJI = set("😀😃😄😁😆😊🙂😍🥰😘☺👍👏🙌💪🎉✨🌈💖💕💗💓💙💚💛💜🧡🤗😎🥳⭐🌟❤♥😇🤩")
+NEGATIVE_EMOJI = set("😢😭😡😠🤬💔😞😔😟😕🙁☹😣😖😫😩😤😰😨😱😓😥👎🤮🤢💀😒😑😪🥺")
+_EMOJI_WEIGHT = 0.5
+
+
+def _term_regex(term: str) -> str:
+    parts = []
+    for word in term.split():
+        choices = []
+        for choice in word.split("|"):
+            if choice.endswith("*"):
+                choices.append(re.escape(choice[:-1]) + r"[^ ]*")
+            else:
+                choices.append(re.escape(choice))
+        parts.append(choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")")
+    return " ".join(parts)
+
+
+def _compile_terms(terms: dict[str, float]) -> tuple[re.Pattern, list[float]]:
+    # One combined regex, longest terms first so "listened to" beats "listen*".
+    ordered = sorted(terms, key=lambda t: (-len(t.split()), -len(t)))
+    body = "|".join(f"(?P<t{i}>{_term_regex(t)})" for i, t in enumerate(ordered))
+    return re.compile(f"(?<![^ ])(?:{body})(?![^ ])"), [terms[t] for t in ordered]
+
+
+_TERMS_RE, _TERM_WEIGHTS = _compile_terms(YOUTH_TERMS)
+
+# Rewrites for TextBlob's copy of the text (see module docstring, step 2).
+_NT_RE = re.compile(r"\b(ca|wo|do|does|did|is|was|are|were|could|would|should|have|has|had|ai)n't\b")
+_FILLER_AFTER_NOT = re.compile(
+    r"\b(not|never) (?:(?:really|feel|felt|feeling|get|got|be|been|very|always|that|so|too|as|even|actually) )+")
+_DROP_FOR_TB = re.compile(r"\b(?:more|less|most)\b")
+_SUGGESTION_RE = re.compile(
+    r"(?:more|teach|there should|should|they should|we should|have more|have a|we need|need more|make|put|"
+    r"ask|give|let|it would help|would be good|maybe|please)\b")
+_CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
+_ACRONYMS = {"CAMHS", "YPAG", "PSHE", "SEND", "LGBT", "NHS", "GCSE", "GCSES", "DSL", "ADHD", "ASD", "COVID", "SCP",
+             "LSCB", "BBC", "RSE", "LOL", "OMG", "TBH", "IDK", "NGL", "SATS", "ICT", "LGBTQ", "UK", "PE"}
+
+
+@lru_cache(maxsize=1)
+def _pattern_sentiment():
+    # Imported lazily: `voice --help` must not pay for TextBlob's lexicon load.
+    from textblob.en import sentiment  # the analyser TextBlob(text).sentiment calls
+
+    return sentiment
+
+
+def score_sentiment(text: str) -> Sentiment:
+    """Polarity in [-1, 1] and a three-way label for one answer."""
+    if not text or not text.strip():
+        return _NEUTRAL
+    norm = normalise(text)
+    tokens = tokenize(norm)
+    return _score(text, norm, tokens)
+
+
+def _score(text: str, norm: str, tokens: list[str]) -> Sentiment:
+    """Score from precomputed normalised text and tokens (the pipeline shares them)."""
+    words = [t for t in tokens if t[0].isalnum()]
+    joined = " ".join(words)
+    if words and joined in _NON_ANSWERS:
+        return _NEUTRAL
+
+    tb_text = _NT_RE.sub(r"\1 not", norm)
+    tb_text = _FILLER_AFTER_NOT.sub(r"\1 ", tb_text)
+    tb_text = _DROP_FOR_TB.sub("", tb_text)
+    base = _pattern_sentiment()(tb_text)[0]
+
+    adjust = 0.0
+    if joined:
+        # Token index of each character offset, to look back a few words.
+        for m in _TERMS_RE.finditer(joined):
+            weight = _TERM_WEIGHTS[int(m.lastgroup[1:])]
+            if not weight:
+                continue
+            index = joined.count(" ", 0, m.start())
+            before = words[max(0, index - 3):index]
+            if any(w in _NEGATORS for w in before) or (index >= 2 and words[index - 2:index] == ["no", "one"]):
+                weight = -weight
+            if index and words[index - 1] in _INTENSIFIERS:
+                weight *= 1.5
+            adjust += weight
+
+    emoji = sum(_EMOJI_WEIGHT for t in tokens if t[0] in POSITIVE_EMOJI) - sum(
+        _EMOJI_WEIGHT for t in tokens if t[0] in NEGATIVE_EMOJI)
+    if _SUGGESTION_RE.match(joined):
+        # "more lessons on how to deal with stress" is a request, not a feeling:
+        # topic words (stress, bullying, safe) should not decide the label.
+        base *= 0.5
+        adjust *= 0.3
+    polarity = base + adjust + emoji
+
+    # Shouting and "!!!" strengthen whatever was said.
+    if "!!" in text or any(w not in _ACRONYMS for w in _CAPS_RE.findall(text)):
+        polarity *= 1.3
+    polarity = max(-1.0, min(1.0, polarity))
+    if polarity >= NEUTRAL_BAND:
+        label = "positive"
+    elif polarity <= -NEUTRAL_BAND:
+        label = "negative"
+    else:
+        label = "neutral"
+    return Sentiment(round(polarity, 4), label)

@@ -1,0 +1,1 @@
+"""Evidence handling: redaction of identifying details before quotes are shared."""
