@@ -105,18 +105,24 @@ class ConcernLexicon:
                      for name, entries in self.sets}
         alternatives = []
         categories = []
+        first_words: set[str] = set()
+        first_stems: set[str] = set()
+        sets = dict(self.sets)
         for category, pattern in self.patterns:
             body = _pattern_regex(pattern, set_regex)
-            if body:
-                alternatives.append(f"(?P<p{len(categories)}>{body})")
-                categories.append(category)
-        # Every pattern in one regex; whole words only (tokens are space-joined).
-        # A zero-width lookahead tries every word start, so a long match
-        # ("someone threatened to beat me") cannot hide a shorter pattern
-        # that starts inside it ("threat*").
-        object.__setattr__(self, "_regex", re.compile(
-            "(?<![^ ])(?=(?:" + "|".join(a + "(?![^ ])" for a in alternatives) + "))"))
+            if not body:
+                continue
+            alternatives.append(f"(?P<p{len(categories)}>{body})(?![^ ])")
+            categories.append(category)
+            _first_keys(pattern, sets, first_words, first_stems)
+        # Every pattern in one regex, tried only at word starts whose word can
+        # begin some pattern (the first_* tables): most words in most answers
+        # ("the", "school", "because") begin none, so the regex rarely runs.
+        object.__setattr__(self, "_regex", re.compile("|".join(alternatives)))
         object.__setattr__(self, "_categories", tuple(categories))
+        object.__setattr__(self, "_first_words", frozenset(first_words))
+        object.__setattr__(self, "_first_stems", frozenset(first_stems))
+        object.__setattr__(self, "_stem_lengths", tuple(sorted({len(x) for x in first_stems})))
         safe = sorted(filter(None, (_word_regex_phrase(p) for p in self.safe_phrases)), key=len, reverse=True)
         object.__setattr__(self, "_safe", re.compile("(?<![^ ])(?:" + "|".join(safe) + ")(?![^ ])") if safe else None)
 
@@ -134,13 +140,43 @@ class ConcernLexicon:
         found_categories: dict[str, None] = {}
         matches: list[str] = []
         cats = self._categories  # type: ignore[attr-defined]
-        for m in self._regex.finditer(joined):  # type: ignore[attr-defined]
-            found_categories[cats[int(m.lastgroup[1:])]] = None
-            matches.append(m.group(m.lastgroup))
+        regex = self._regex  # type: ignore[attr-defined]
+        first_words, first_stems = self._first_words, self._first_stems  # type: ignore[attr-defined]
+        lengths = self._stem_lengths  # type: ignore[attr-defined]
+        pos = 0
+        # Try every word start, not only after the previous match, so a long
+        # match ("someone threatened to beat me") cannot hide a pattern that
+        # starts inside it ("threat*").
+        for word in joined.split(" "):
+            if word in first_words or any(word[:k] in first_stems for k in lengths if k <= len(word)):
+                m = regex.match(joined, pos)
+                if m is not None:
+                    found_categories[cats[int(m.lastgroup[1:])]] = None
+                    matches.append(m.group(m.lastgroup))
+            pos += len(word) + 1
         if not matches:
             return NO_CONCERN
         ordered = tuple(c for c in CATEGORIES if c in found_categories)
         return Concern(True, ordered, tuple(dict.fromkeys(matches)))
+
+
+def _first_keys(pattern: str, sets: dict[str, tuple[str, ...]], words: set[str], stems: set[str]) -> None:
+    """Add the words (or stems) a pattern can start with to the prefilter tables."""
+    for piece in pattern.split():
+        if piece == _GAP:
+            continue
+        ref = _SET_REF.match(piece)
+        starts = [entry.split()[0] for entry in sets[ref.group(1)]] if ref else [piece]
+        for start in starts:
+            for choice in start.split("|"):
+                tokens = tokenize(normalise(choice.rstrip("*")))
+                if not tokens:
+                    continue
+                if choice.endswith("*") and len(tokens) == 1:
+                    stems.add(tokens[0])
+                else:
+                    words.add(tokens[0])
+        return
 
 
 def _word_regex_phrase(phrase: str) -> str:

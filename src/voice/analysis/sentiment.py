@@ -103,27 +103,53 @@ NEGATIVE_EMOJI = set("😢😭😡😠🤬💔😞😔😟😕🙁☹😣😖�
 _EMOJI_WEIGHT = 0.5
 
 
-def _term_regex(term: str) -> str:
-    parts = []
+def _expand(term: str) -> list[tuple[tuple[str, bool], ...]]:
+    """"help|helped me" -> [(("help", False), ("me", False)), (("helped", False), ("me", False))]; bool = stem."""
+    sequences: list[tuple[tuple[str, bool], ...]] = [()]
     for word in term.split():
-        choices = []
-        for choice in word.split("|"):
-            if choice.endswith("*"):
-                choices.append(re.escape(choice[:-1]) + r"[^ ]*")
-            else:
-                choices.append(re.escape(choice))
-        parts.append(choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")")
-    return " ".join(parts)
+        choices = [(c.rstrip("*"), c.endswith("*")) for c in word.split("|")]
+        sequences = [seq + (choice,) for seq in sequences for choice in choices]
+    return sequences
 
 
-def _compile_terms(terms: dict[str, float]) -> tuple[re.Pattern, list[float]]:
-    # One combined regex, longest terms first so "listened to" beats "listen*".
-    ordered = sorted(terms, key=lambda t: (-len(t.split()), -len(t)))
-    body = "|".join(f"(?P<t{i}>{_term_regex(t)})" for i, t in enumerate(ordered))
-    return re.compile(f"(?<![^ ])(?:{body})(?![^ ])"), [terms[t] for t in ordered]
+def _compile_terms(terms: dict[str, float]):
+    """Index youth terms by first word (and by stem) so scoring is one pass over the tokens."""
+    by_word: dict[str, list] = {}
+    by_stem: dict[str, list] = {}
+    for term, weight in terms.items():
+        for seq in _expand(term):
+            (first, stem), rest = seq[0], seq[1:]
+            (by_stem if stem else by_word).setdefault(first, []).append((rest, weight))
+    for table in (by_word, by_stem):
+        for entries in table.values():
+            entries.sort(key=lambda e: -len(e[0]))  # longest phrase wins: "listened to" before "listen*"
+    return by_word, by_stem, sorted({len(s) for s in by_stem})
 
 
-_TERMS_RE, _TERM_WEIGHTS = _compile_terms(YOUTH_TERMS)
+_BY_WORD, _BY_STEM, _STEM_LENGTHS = _compile_terms(YOUTH_TERMS)
+
+
+def _match_at(words: list[str], i: int):
+    """(length in words, weight) of the longest youth term starting at words[i], or None."""
+    tok = words[i]
+    candidates = list(_BY_WORD.get(tok, ()))
+    for k in _STEM_LENGTHS:
+        if k > len(tok):
+            break
+        candidates.extend(_BY_STEM.get(tok[:k], ()))
+    best = None
+    for rest, weight in candidates:
+        if i + 1 + len(rest) > len(words):
+            continue
+        for offset, (text, stem) in enumerate(rest):
+            w = words[i + 1 + offset]
+            if not (w.startswith(text) if stem else w == text):
+                break
+        else:
+            if best is None or len(rest) + 1 > best[0]:
+                best = (len(rest) + 1, weight)
+    return best
+
 
 # Rewrites for TextBlob's copy of the text (see module docstring, step 2).
 _NT_RE = re.compile(r"\b(ca|wo|do|does|did|is|was|are|were|could|would|should|have|has|had|ai)n't\b")
@@ -168,19 +194,21 @@ def _score(text: str, norm: str, tokens: list[str]) -> Sentiment:
     base = _pattern_sentiment()(tb_text)[0]
 
     adjust = 0.0
-    if joined:
-        # Token index of each character offset, to look back a few words.
-        for m in _TERMS_RE.finditer(joined):
-            weight = _TERM_WEIGHTS[int(m.lastgroup[1:])]
-            if not weight:
-                continue
-            index = joined.count(" ", 0, m.start())
-            before = words[max(0, index - 3):index]
-            if any(w in _NEGATORS for w in before) or (index >= 2 and words[index - 2:index] == ["no", "one"]):
+    i, n = 0, len(words)
+    while i < n:
+        found = _match_at(words, i)
+        if found is None:
+            i += 1
+            continue
+        length, weight = found
+        if weight:
+            before = words[max(0, i - 3):i]
+            if any(w in _NEGATORS for w in before) or (i >= 2 and words[i - 2:i] == ["no", "one"]):
                 weight = -weight
-            if index and words[index - 1] in _INTENSIFIERS:
+            if i and words[i - 1] in _INTENSIFIERS:
                 weight *= 1.5
             adjust += weight
+        i += length
 
     emoji = sum(_EMOJI_WEIGHT for t in tokens if t[0] in POSITIVE_EMOJI) - sum(
         _EMOJI_WEIGHT for t in tokens if t[0] in NEGATIVE_EMOJI)
