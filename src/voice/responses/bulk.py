@@ -22,8 +22,8 @@ from voice.responses.answers import AnswerValue, to_rows
 from voice.responses.codes import new_code
 from voice.surveys.registry import survey_of_version
 
-# progress(stage, done, total): total is 0 when unknown. Stage is "saving" here.
-ProgressCallback = Callable[[str, int, int], None]
+# progress(done, total): responses handled so far and the expected total (0 when unknown).
+ProgressCallback = Callable[[int, int], None]
 
 CHUNK_SIZE = 2000  # responses per round trip: large enough to be fast, small enough for SQLite's variable limit
 
@@ -88,7 +88,7 @@ def insert_responses(session: Session, version: SurveyVersion, campaign: Campaig
             connection.execute(insert_answers_stmt, answer_rows)
         done += len(chunk)
         if progress is not None:
-            progress("saving", done, max(total, done))
+            progress(done, max(total, done))
     return done
 
 
