@@ -4,9 +4,11 @@ from voice.models.base import Base
 from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, SurveyVersion
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
+from voice.models.security import AuditEvent, User
 
 __all__ = [
     "Answer",
+    "AuditEvent",
     "Base",
     "Campaign",
     "CampaignGroup",
@@ -15,4 +17,5 @@ __all__ = [
     "Response",
     "SurveyRecord",
     "SurveyVersion",
+    "User",
 ]

@@ -1,0 +1,305 @@
+"""Staff accounts: create, change roles, disable, and sign in with back-off and lock-out.
+
+Passwords are hashed with argon2id. Sign-in never says whether a username exists: a wrong name, a
+wrong password and a disabled account get the same message, take about the same time, and are
+locked out after the same number of tries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from voice.db import utcnow
+from voice.models import AuditEvent, User
+from voice.security.access import Actor, require
+from voice.security.audit import fingerprint, record
+from voice.security.roles import ADMIN, ROLES
+
+MIN_PASSWORD_LENGTH = 12
+LOCK_AFTER = 5  # failures in a row
+LOCK_FOR = timedelta(minutes=15)
+# Back-off before the lock: a short pause after the 3rd and 4th failures slows guessing without
+# punishing a typo or two.
+BACKOFF = {3: timedelta(seconds=30), 4: timedelta(seconds=60)}
+UK = ZoneInfo("Europe/London")
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
+
+_hasher = PasswordHasher(type=Type.ID)
+# Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password, used for timing only")
+
+SIGN_IN_FAILED = "That username and password don't match an account. Please check them and try again."
+
+
+class AccountProblem(ValueError):
+    """A request an admin can fix (weak password, unknown role, taken name). The message is safe to show."""
+
+
+class SignInRefused(Exception):
+    """Sign-in failed. `message` is safe to show; `locked_until` (naive UTC) is set when paused."""
+
+    def __init__(self, message: str, locked_until: datetime | None = None):
+        self.message, self.locked_until = message, locked_until
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    email: str
+    roles: tuple[str, ...]
+    active: bool
+    locked_until: datetime | None
+    last_sign_in: datetime | None
+    created_at: datetime
+    has_password: bool
+
+
+# --- passwords ----------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is too weak, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return (f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters. "
+                "A few unrelated words together are easy to remember and hard to guess.")
+    if len(set(password)) < 4:
+        return "That password repeats the same few characters. Please choose something less predictable."
+    return None
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def _check_roles(roles) -> list[str]:
+    chosen = sorted(set(roles))
+    unknown = [r for r in chosen if r not in ROLES]
+    if unknown:
+        raise AccountProblem(f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(ROLES)}.")
+    if not chosen:
+        raise AccountProblem("Give the person at least one role.")
+    return chosen
+
+
+# --- managing accounts (admins, or the operator's CLI as SYSTEM) --------------------------------
+
+
+def create_user(session: Session, actor: Actor, username: str, roles, password: str | None,
+                email: str = "") -> UserInfo:
+    """Add an account. `password` None means organisation (OIDC) sign-in only."""
+    require(actor, ADMIN)
+    name = normalise_username(username)
+    if not USERNAME_PATTERN.match(name):
+        raise AccountProblem("Usernames are 2 to 80 letters, digits, dots, dashes, underscores or @, "
+                             "starting with a letter or digit.")
+    chosen = _check_roles(roles)
+    if password is not None:
+        problem = password_problem(password)
+        if problem:
+            raise AccountProblem(problem)
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        raise AccountProblem(f"There is already an account called {name}.")
+    user = User(username=name, email=(email or "").strip().lower(), roles=chosen,
+                password_hash=hash_password(password) if password is not None else "", active=True,
+                failed_attempts=0, created_at=utcnow())
+    session.add(user)
+    session.flush()
+    record(session, actor, "user_created", "user", name, roles=chosen)
+    return _info(user)
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise AccountProblem(f"There is no account called {normalise_username(username)}.")
+    return user
+
+
+def set_roles(session: Session, actor: Actor, username: str, roles) -> UserInfo:
+    require(actor, ADMIN)
+    user = _get(session, username)
+    chosen = _check_roles(roles)
+    if user.username == actor.username and ADMIN not in chosen:
+        # Otherwise the last admin could lock everyone out of account management.
+        raise AccountProblem("You can't remove your own admin role. Ask another admin to do it.")
+    before = sorted(user.roles or [])
+    user.roles = chosen
+    record(session, actor, "user_roles_changed", "user", user.username, before=before, after=chosen)
+    return _info(user)
+
+
+def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
+    require(actor, ADMIN)
+    problem = password_problem(password)
+    if problem:
+        raise AccountProblem(problem)
+    user = _get(session, username)
+    user.password_hash = hash_password(password)
+    user.failed_attempts, user.locked_until = 0, None
+    record(session, actor, "user_password_set", "user", user.username)
+
+
+def deactivate_user(session: Session, actor: Actor, username: str) -> UserInfo:
+    require(actor, ADMIN)
+    user = _get(session, username)
+    if user.username == actor.username:
+        raise AccountProblem("You can't disable your own account. Ask another admin to do it.")
+    user.active = False
+    record(session, actor, "user_disabled", "user", user.username)
+    return _info(user)
+
+
+def reactivate_user(session: Session, actor: Actor, username: str) -> UserInfo:
+    require(actor, ADMIN)
+    user = _get(session, username)
+    user.active, user.failed_attempts, user.locked_until = True, 0, None
+    record(session, actor, "user_enabled", "user", user.username)
+    return _info(user)
+
+
+def list_users(session: Session, actor: Actor) -> list[UserInfo]:
+    require(actor, ADMIN)
+    return [_info(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.username, user.email, tuple(user.roles or ()), bool(user.active), user.locked_until,
+                    user.last_sign_in, user.created_at, bool(user.password_hash))
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+# --- signing in -------------------------------------------------------------------------------------
+
+
+def when_text(at: datetime) -> str:
+    """A lock's end as UK local time, rounded up to the minute: '14:35'."""
+    local = at.replace(tzinfo=ZoneInfo("UTC")).astimezone(UK)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return local.strftime("%H:%M")
+
+
+def _locked_message(until: datetime) -> str:
+    return (f"Too many tries, so signing in is paused for this account. Please try again after "
+            f"{when_text(until)} (UK time). If you have forgotten your password, ask an administrator.")
+
+
+def _pause_after(failures: int) -> timedelta | None:
+    if failures >= LOCK_AFTER:
+        return LOCK_FOR
+    return BACKOFF.get(failures)
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> Actor:
+    """The signed-in Actor, or SignInRefused with a message safe to show. Writes audit events.
+
+    The caller commits `session` in both cases (failures must be counted): catch SignInRefused
+    inside the transaction, or use `sign_in` below, which returns instead of raising.
+    """
+    now = now or utcnow()
+    name = normalise_username(username)
+    user = session.scalar(select(User).where(User.username == name)) if name else None
+    if user is None:
+        return _unknown_user(session, name, password, now)
+
+    if user.locked_until is not None and user.locked_until > now:
+        record(session, "anonymous", "sign_in_refused_locked", "user", user.username, at=now)
+        raise SignInRefused(_locked_message(user.locked_until), user.locked_until)
+
+    ok = _verify(user.password_hash, password) and user.active
+    if not ok:
+        if user.locked_until is not None and user.failed_attempts >= LOCK_AFTER:
+            user.failed_attempts = 0  # the lock has run out: a fresh set of tries
+        user.failed_attempts += 1
+        pause = _pause_after(user.failed_attempts)
+        user.locked_until = now + pause if pause else None
+        record(session, "anonymous", "sign_in_failed", "user", user.username, at=now,
+               failures=user.failed_attempts, locked=bool(pause))
+        if pause:
+            raise SignInRefused(_locked_message(user.locked_until), user.locked_until)
+        raise SignInRefused(SIGN_IN_FAILED)
+
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
+    record(session, user.username, "sign_in", "user", user.username, at=now, method="password")
+    return Actor(user.username, frozenset(user.roles or ()))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(password_hash) and _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _unknown_user(session: Session, name: str, password: str, now: datetime) -> Actor:
+    """Treat an unknown name exactly like a wrong password, counting its failures in the audit trail.
+
+    The name itself is not stored (people type passwords into the username box): only its hash.
+    """
+    _verify(_DUMMY_HASH, password)  # same time as a real check
+    key = "unknown:" + fingerprint(name)
+    recent = list(session.scalars(
+        select(AuditEvent.at).where(AuditEvent.action == "sign_in_failed", AuditEvent.target_id == key,
+                                    AuditEvent.at > now - LOCK_FOR).order_by(AuditEvent.at.desc())
+    ))
+    if recent:
+        pause = _pause_after(len(recent))
+        if pause and recent[0] + pause > now:
+            record(session, "anonymous", "sign_in_refused_locked", "user", key, at=now)
+            raise SignInRefused(_locked_message(recent[0] + pause), recent[0] + pause)
+    failures = len(recent) + 1
+    pause = _pause_after(failures)
+    record(session, "anonymous", "sign_in_failed", "user", key, at=now, failures=failures, locked=bool(pause))
+    if pause:
+        raise SignInRefused(_locked_message(now + pause), now + pause)
+    raise SignInRefused(SIGN_IN_FAILED)
+
+
+def sign_in(session: Session, username: str, password: str, now: datetime | None = None) -> Actor | SignInRefused:
+    """`authenticate` that returns the refusal instead of raising, so the caller's commit keeps the count."""
+    try:
+        return authenticate(session, username, password, now)
+    except SignInRefused as refused:
+        return refused
+
+
+def sign_in_external(session: Session, email: str, now: datetime | None = None) -> Actor | None:
+    """Organisation (OIDC) sign-in: the identity provider vouched for `email`; roles still come from here."""
+    now = now or utcnow()
+    key = normalise_username(email)
+    if not key:
+        return None
+    user = session.scalar(select(User).where((User.email == key) | (User.username == key)))
+    if user is None or not user.active:
+        record(session, "anonymous", "sign_in_failed", "user", "external:" + fingerprint(key), at=now,
+               method="organisation")
+        return None
+    user.last_sign_in = now
+    record(session, user.username, "sign_in", "user", user.username, at=now, method="organisation")
+    return Actor(user.username, frozenset(user.roles or ()))
+
+
+def current_actor(session: Session, username: str) -> Actor | None:
+    """The account's roles as they are now (an admin may have changed them), or None if disabled or gone."""
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None or not user.active:
+        return None
+    return Actor(user.username, frozenset(user.roles or ()))
