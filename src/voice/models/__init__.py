@@ -5,17 +5,22 @@ from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, S
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
 from voice.models.security import AuditEvent, User
+from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
 
 __all__ = [
     "Answer",
     "AuditEvent",
     "Base",
     "Campaign",
+    "CodebookVersion",
     "CampaignGroup",
     "Group",
     "Quote",
     "Response",
+    "SafeguardingItem",
     "SurveyRecord",
     "SurveyVersion",
+    "TextAnalysis",
+    "ThemeReview",
     "User",
 ]
