@@ -237,9 +237,10 @@ def _insert_ignoring_duplicates(session: Session, model, rows: list[dict]) -> in
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
         return len(rows)
-    result = session.execute(dialect_insert(model).on_conflict_do_nothing(), rows)
+    # Core insert on the session's connection (same transaction): it reports how many rows went in.
+    result = session.connection().execute(dialect_insert(model.__table__).on_conflict_do_nothing(), rows)
     return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
 
 
