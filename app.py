@@ -4,19 +4,25 @@ from pathlib import Path
 
 import streamlit as st
 
-from voice.ui.navigation import pages_for
-from voice.ui.session import current_roles, sidebar_account
+from voice.ui.navigation import default_page, hidden_pages_for, pages_for
+from voice.ui.session import check_session, current_roles, show_notice, sidebar_account
 
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Young People's Voice", page_icon=":material/record_voice_over:", layout="centered")
 
+check_session()  # idle time-out and a fresh look at the account's roles, on every run
 roles = current_roles()
+home = default_page(roles)
 sections: dict[str, list] = {}
 for spec in pages_for(roles):
     page = st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.path == "pages/survey.py")
+                   default=spec.path == home)
     sections.setdefault(spec.section, []).append(page)
+for spec in hidden_pages_for(roles):
+    sections.setdefault(spec.section, []).append(
+        st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path, visibility="hidden"))
 navigation = st.navigation(sections, position="sidebar" if roles else "hidden")
 sidebar_account(roles)
+show_notice()
 navigation.run()

@@ -17,7 +17,7 @@ from voice.security.access import Actor, require
 from voice.security.roles import ADMIN
 
 # Keys that could carry a young person's words: refused so a careless caller cannot leak them into the log.
-FORBIDDEN_DETAIL_KEYS = frozenset({"text", "answer", "answers", "quote", "content", "password"})
+FORBIDDEN_DETAIL_KEYS = frozenset({"text", "answer", "answer_text", "quote", "quote_text", "content", "password"})
 EXPORT_HEADER = ("at (UTC)", "actor", "action", "target type", "target id", "detail")
 
 

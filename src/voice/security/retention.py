@@ -121,9 +121,9 @@ def preview_erasure(session: Session, actor: Actor, receipt_code: str) -> Respon
     quotes = _quote_count(session, response.id)
     texts: tuple[tuple[str, str], ...] = ()
     if actor.has(FACILITATOR):
-        texts = tuple(session.execute(
+        texts = tuple((q, t) for q, t in session.execute(
             select(Answer.question_id, Answer.text).where(Answer.response_id == response.id, Answer.text.is_not(None))
-            .order_by(Answer.id)).tuples())
+            .order_by(Answer.id)))
     record(session, actor, "erasure_previewed", "response", fingerprint(response.receipt_code or ""))
     return ResponsePreview(response.receipt_code or "", response.survey_id, response.submitted_at, answers, quotes,
                            texts)

@@ -1,11 +1,15 @@
 """Which pages each role gets. A page left out of the list cannot be opened by URL at all;
-each staff page also checks the role itself (voice.ui.guard) and the services check again."""
+each staff page also checks the role itself (voice.ui.guard) and the services check again.
+
+Add a page: one PageSpec line here, and `require_page(<the same roles>)` as its first line.
+tests/app/test_access.py then checks it for every role automatically.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voice.security.roles import ADMIN, BOARD, FACILITATOR, SAFEGUARDING
+from voice.security.roles import ADMIN, BOARD, FACILITATOR, ROLES, SAFEGUARDING
 
 
 @dataclass(frozen=True)
@@ -16,13 +20,44 @@ class PageSpec:
     roles: frozenset[str]  # empty: everyone, signed in or not
     section: str
     url_path: str | None = None
+    signed_out_only: bool = False  # e.g. sign in: in the menu only while nobody is signed in
 
 
 PUBLIC = frozenset()
+STAFF = frozenset(ROLES)
+SURVEY_PAGE = "pages/survey.py"
+STAFF_HOME = "pages/staff_home.py"
+SIGN_IN = "pages/sign_in.py"
+
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/survey.py", "Take a survey", ":material/edit_note:", PUBLIC, "Young people"),
+    PageSpec(SURVEY_PAGE, "Take a survey", ":material/edit_note:", PUBLIC, "Young people"),
+    PageSpec(SIGN_IN, "Staff sign in", ":material/login:", PUBLIC, "Staff", url_path="sign_in",
+             signed_out_only=True),
+    PageSpec(STAFF_HOME, "Home", ":material/home:", STAFF, "Staff", url_path="staff"),
+    PageSpec("pages/erase_response.py", "Erase a response", ":material/delete:", frozenset({ADMIN, FACILITATOR}),
+             "Admin", url_path="erase"),
+    PageSpec("pages/admin_users.py", "Accounts", ":material/manage_accounts:", frozenset({ADMIN}), "Admin",
+             url_path="accounts"),
+    PageSpec("pages/admin_audit.py", "Audit trail", ":material/history:", frozenset({ADMIN}), "Admin",
+             url_path="audit"),
 )
 
 
 def pages_for(roles: frozenset[str]) -> list[PageSpec]:
-    return [p for p in PAGES if not p.roles or p.roles & roles]
+    """The menu for someone holding `roles` (empty: a young person, or staff not signed in)."""
+    return [p for p in PAGES
+            if (not p.roles or p.roles & roles) and not (p.signed_out_only and roles)]
+
+
+def hidden_pages_for(roles: frozenset[str]) -> list[PageSpec]:
+    """Pages kept reachable but out of the menu: sign-in, once signed in, so the run straight after
+    signing in still finds the page it was on and can forward to the staff home page."""
+    return [p for p in PAGES if p.signed_out_only and roles]
+
+
+def default_page(roles: frozenset[str]) -> str:
+    return STAFF_HOME if roles & STAFF else SURVEY_PAGE
+
+
+__all__ = ["ADMIN", "BOARD", "FACILITATOR", "PAGES", "PUBLIC", "SAFEGUARDING", "STAFF", "PageSpec",
+           "default_page", "hidden_pages_for", "pages_for"]

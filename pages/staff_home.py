@@ -1,0 +1,18 @@
+"""Where staff land after signing in: the pages their roles open."""
+
+import streamlit as st
+
+from voice.ui.guard import require_page
+from voice.ui.navigation import STAFF, STAFF_HOME, pages_for
+
+actor = require_page(*STAFF)
+
+ROLE_NAMES = {"facilitator": "Facilitator", "safeguarding_lead": "Safeguarding lead",
+              "board_member": "Board member", "admin": "Administrator"}
+
+st.title("Home")
+st.write(f"Signed in as **{actor.username}** · " + ", ".join(ROLE_NAMES.get(r, r) for r in sorted(actor.roles)))
+for spec in pages_for(actor.roles):
+    if spec.roles and spec.path != STAFF_HOME:
+        st.page_link(spec.path, label=spec.title, icon=spec.icon)
+st.caption("You will be signed out after 30 minutes without activity.")
