@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from voice.analysis.review import effective_themes, visible_to_facilitators
 from voice.db import utcnow
-from voice.evidence.redact_compat import redact
+from voice.evidence.redaction import redact
 from voice.models import (
     Answer, Campaign, Group, Quote, Response, SurveyRecord, SurveyVersion, TextAnalysis, ThemeReview,
 )
@@ -159,11 +159,14 @@ def attribution_for(session: Session, response: Response) -> str:
 # ---------------------------------------------------------------- making and approving
 
 def _places(session: Session) -> list[str]:
-    return [n for n in session.scalars(select(Group.name)) if n] + [c for c in session.scalars(select(Group.code)) if c]
+    # Schools, clubs and colleges by name. The YPAG is left alone: quotes are attributed to it anyway,
+    # and "the YPAG listened to me" should not read "the [school] listened to me".
+    return [n for n in session.scalars(select(Group.name).where(Group.type != "ypag")) if n]
 
 
 def _log_changes(changes, by: str, at: datetime) -> list[dict]:
     # The words removed are not kept: they may be the very name the redaction hides.
+    # start/end are offsets in the original answer (voice.evidence.redaction.Change).
     return [{"kind": c.kind, "original_length": len(c.original), "replacement": c.replacement, "start": c.start,
              "end": c.end, "by": by, "at": at.isoformat(timespec="seconds")} for c in changes]
 
