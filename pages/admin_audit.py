@@ -47,7 +47,7 @@ if rows:
     # st.dataframe shows values as text: nothing here is ever rendered as HTML.
     st.dataframe([{"At (UTC)": r.at.strftime("%Y-%m-%d %H:%M:%S"), "Who": r.actor, "Action": r.action,
                    "Target": f"{r.target_type} {r.target_id}".strip(), "Detail": r.detail_text()} for r in rows],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
     if len(rows) == filters.limit:
         st.caption(f"Showing the newest {filters.limit}. Download for all of them.")
 else:

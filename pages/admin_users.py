@@ -41,7 +41,7 @@ if users:
         [{"Username": u.username, "Roles": ", ".join(ROLE_NAMES.get(r, r) for r in u.roles),
           "Active": "yes" if u.active else "no", "Last sign-in (UTC)": _when(u.last_sign_in),
           "Password": "yes" if u.has_password else "organisation only"} for u in users],
-        hide_index=True, use_container_width=True)
+        hide_index=True, width="stretch")
 else:
     st.info("No accounts yet.")
 

@@ -78,7 +78,7 @@ with history_tab:
     st.dataframe(pd.DataFrame([{
         "Version": h.number, "In use": "yes" if h.active else "", "Themes": h.themes, "Saved by": h.created_by,
         "Saved at (UTC)": h.created_at.strftime("%Y-%m-%d %H:%M"), "Note": h.note,
-    } for h in history]), hide_index=True, use_container_width=True)
+    } for h in history]), hide_index=True, width="stretch")
     numbers = [h.number for h in history]
     chosen = st.selectbox("Look at version", numbers, key="staff_cb_version")
     st.code(_db(codebook_yaml, chosen), language="yaml")  # st.code shows text as written

@@ -92,7 +92,7 @@ with drafts_tab:
                     "Change": r.get("kind"), "By": r.get("by"), "At": r.get("at"),
                     "Replaced with": r.get("replacement", ""),
                     "Characters": r.get("original_length", r.get("after_length", "")),
-                } for r in q.redactions]), hide_index=True, use_container_width=True)
+                } for r in q.redactions]), hide_index=True, width="stretch")
             if save:
                 _do(edit_quote_text, q.id, text, done=f"Quote {q.id} saved.")
             if approve:
@@ -109,6 +109,6 @@ with approved_tab:
             "Quote": q.text, "Attribution": q.attribution, "Themes": ", ".join(q.theme_ids),
             "Priorities": ", ".join(q.priority_ids), "Approved by": q.approved_by,
             "Approved (UTC)": q.approved_at.strftime("%Y-%m-%d %H:%M") if q.approved_at else "",
-        } for q in approved]), hide_index=True, use_container_width=True)
+        } for q in approved]), hide_index=True, width="stretch")
     else:
         st.info("No approved quotes yet.")

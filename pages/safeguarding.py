@@ -60,7 +60,7 @@ else:
     def _highlight(row):
         return ["background-color: #fde2e1; color: #5c0a06" if row["Over 24 hours"] else "" for _ in row]
 
-    st.dataframe(table.style.apply(_highlight, axis=1), hide_index=True, use_container_width=True)
+    st.dataframe(table.style.apply(_highlight, axis=1), hide_index=True, width="stretch")
 
     ids = [i.id for i in items]
     chosen = st.selectbox("Open item", ids, key="staff_sg_item",

@@ -63,6 +63,8 @@ c1.metric("Answers", counts["answers"])
 c2.metric("Reviewed", counts["reviewed"])
 c3.metric("To review", counts["to_review"])
 st.caption("Answers a safeguarding lead needs to see first are not shown here.")
+if notice := st.session_state.pop("staff_ws_notice", None):
+    st.success(notice)
 
 review_tab, agreement_tab, uncovered_tab = st.tabs(["Review answers", "Agreement", "Uncovered words"])
 
@@ -102,8 +104,6 @@ with review_tab:
                         st.rerun()
                     except (LookupError, ValueError) as problem:
                         st.error(str(problem))
-    if notice := st.session_state.pop("staff_ws_notice", None):
-        st.success(notice)
 
 with agreement_tab:
     st.write("How often the automatic codes match facilitators' reviews, per theme. "
@@ -115,7 +115,7 @@ with agreement_tab:
         "Precision": None if r.precision is None else round(r.precision, 2),
         "Recall": None if r.recall is None else round(r.recall, 2),
     } for r in rows])
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
 
 with uncovered_tab:
     st.write("Frequent words and phrases in answers that no theme covers (number of answers using each).")
@@ -124,7 +124,7 @@ with uncovered_tab:
         st.info("Every answer has at least one theme.")
     else:
         st.dataframe(pd.DataFrame(terms, columns=["Word or phrase", "Answers"]), hide_index=True,
-                     use_container_width=True)
+                     width="stretch")
         with st.form("staff_ws_new_theme"):
             st.write("**Make a theme from them**")
             picked = st.multiselect("Words and phrases", [t for t, _ in terms], key="staff_ws_terms")
