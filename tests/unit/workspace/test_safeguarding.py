@@ -88,3 +88,15 @@ def test_a_false_alarm_can_be_released_to_facilitators(session, item):
     mark_reviewed(session, LEAD, item.id)
     record_outcome(session, LEAD, item.id, "no_action", note="figure of speech", release=True)
     assert [a.text for a in list_answers(session, FACILITATOR)] == [DISCLOSURE]
+
+
+def test_erasing_a_response_removes_its_analysis_and_item(session, item):
+    from voice.models import Response, TextAnalysis
+    from voice.security.retention import erase_response
+
+    receipt = session.get(Response, item.response_id).receipt_code
+    erase_response(session, SYSTEM, receipt)
+    session.flush()
+    session.expire_all()
+    assert session.scalars(select(SafeguardingItem)).all() == []
+    assert session.scalars(select(TextAnalysis)).all() == []
