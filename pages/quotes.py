@@ -57,7 +57,7 @@ except DatabaseUnavailable:
     st.warning("We couldn't reach the database just now. Please try again in a moment.")
     st.stop()
 
-make_tab, drafts_tab, approved_tab = st.tabs([f"Make a quote", f"Drafts ({len(drafts)})",
+make_tab, drafts_tab, approved_tab = st.tabs(["Make a quote", f"Drafts ({len(drafts)})",
                                               f"Approved ({len(approved)})"])
 
 with make_tab:
