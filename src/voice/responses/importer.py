@@ -66,7 +66,7 @@ def import_responses(session: Session, survey_id: str, source: Source, campaign_
     The caller commits (the CLI uses session_scope).
     """
     version, survey = get_survey(session, survey_id)
-    campaign_name = check_name(campaign_name)
+    campaign_name = (campaign_name or "").strip()
     total = estimate_records(source)
     stream, opened = open_text(source)
     try:
@@ -88,6 +88,7 @@ def _campaign_for(session: Session, survey_id: str, name: str, source: Source) -
     if campaign is not None:
         return campaign, False
     # Older waves are imported into a campaign of their own; its dates never restrict imports.
+    check_name(name)  # before reading the file: a bad name is one message, not a rejected file
     label = Path(source).name if isinstance(source, (str, Path)) else "an uploaded file"
     campaign = create_campaign(session, name, survey_id, title=name,
                                notes=f"Created by importing {label} on {utcnow():%Y-%m-%d}.")
@@ -150,6 +151,11 @@ class RowChecker:
         self.date_index: int | None = None
         self.group_index: int | None = None
         self.question_columns: list[tuple[int, Question]] = []
+        # Fast paths: the option ids of each closed question, and the visible set per combination of the
+        # answers skip logic looks at (a handful of combinations across 100,000 rows).
+        self.options = {q.id: {o.id: o.id for o in q.options} for q in survey.questions if q.is_closed}
+        self.skip_inputs = sorted(set().union(*(_referenced(q.show_if) for q in survey.questions)))
+        self.visible_cache: dict[tuple, frozenset[str]] = {}
 
     def read_header(self, header: list[str]) -> list[Problem]:
         problems: list[Problem] = []
@@ -241,6 +247,9 @@ class RowChecker:
             value = [part.strip() for part in raw.split(";") if part.strip()]
         elif question.type != "text":
             value = raw.strip()
+        options = self.options.get(question.id)
+        if options is not None and question.type != "multi" and value in options:
+            return options[value]  # the common case, as clean_value would return it (shared string)
         message = _precheck(question, value)
         if message is None:
             try:
@@ -250,8 +259,19 @@ class RowChecker:
         problems.append(Problem(line, question.id, message))
         return None
 
+    def _visible(self, answers: dict[str, AnswerValue]) -> frozenset[str]:
+        key = tuple(tuple(v) if isinstance(v := answers.get(q), list) else v for q in self.skip_inputs)
+        visible = self.visible_cache.get(key)
+        if visible is None:
+            visible = frozenset(q.id for q in skip_logic.visible_questions(self.survey, answers))
+            if len(self.visible_cache) < 10_000:  # bounded: free-text-like multi answers could vary a lot
+                self.visible_cache[key] = visible
+        return visible
+
     def _skip_logic(self, line: int, answers: dict[str, AnswerValue], problems: list[Problem]) -> None:
-        visible = {q.id for q in skip_logic.visible_questions(self.survey, answers)}
+        visible = self._visible(answers)
+        if visible.issuperset(answers):
+            return
         for question_id in answers:
             if question_id in visible:
                 continue

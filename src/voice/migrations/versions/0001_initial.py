@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 07:59:52.384176
+Create Date: 2026-11-23 08:20:36.869270
 """
 from alembic import op
 import sqlalchemy as sa
