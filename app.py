@@ -4,12 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from voice.ui.layout import apply_layout
 from voice.ui.navigation import default_page, hidden_pages_for, pages_for
 from voice.ui.session import check_session, current_roles, show_notice, sidebar_account
 
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Young People's Voice", page_icon=":material/record_voice_over:", layout="centered")
+apply_layout()
 
 check_session()  # idle time-out and a fresh look at the account's roles, on every run
 roles = current_roles()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from voice.ui.guard import require_page
+from voice.ui.guard import page_link_if_listed, require_page
 from voice.ui.navigation import STAFF, STAFF_HOME, pages_for
 
 actor = require_page(*STAFF)
@@ -14,5 +14,5 @@ st.title("Home")
 st.write(f"Signed in as **{actor.username}** · " + ", ".join(ROLE_NAMES.get(r, r) for r in sorted(actor.roles)))
 for spec in pages_for(actor.roles):
     if spec.roles and spec.path != STAFF_HOME:
-        st.page_link(spec.path, label=spec.title, icon=spec.icon)
+        page_link_if_listed(spec.path, label=spec.title, icon=spec.icon)
 st.caption("You will be signed out after 30 minutes without activity.")

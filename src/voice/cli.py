@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:  # capability not built yet in this checkout
+            if exc.name == name or name.startswith(f"{exc.name}."):  # capability not built yet here
                 continue
             raise
         module.register(sub)

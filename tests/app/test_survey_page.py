@@ -95,3 +95,27 @@ def test_text_over_the_limit_is_refused_and_kept_on_screen(app_env, session):
     assert "5,001 characters" in texts(at)
     assert at.text_area(key=area.key).value == long_text  # nothing was cut
     assert session.scalar(select(func.count()).select_from(Answer).where(Answer.text.is_not(None))) == 0
+
+
+def test_concerning_text_brings_the_help_box_to_the_top_of_the_next_screen(app_env, session):
+    at = start(app_env, {"survey": "ypag_priorities"})
+    at.button(key="yp_start").click().run()
+    for _ in range(10):
+        if at.text_area:
+            break
+        at.button(key="yp_next").click().run()
+    at.text_area[0].input("sumtimes i wanna die and nobody listens").run()
+    at.button(key="yp_next").click().run()
+    assert not at.exception
+    assert at.info and "you don't have to deal with them alone" in at.info[0].value
+    assert "tel:08001111" in at.info[0].value
+    # A calm, everyday answer does not.
+    at = start(app_env, {"survey": "ypag_priorities"})
+    at.button(key="yp_start").click().run()
+    for _ in range(10):
+        if at.text_area:
+            break
+        at.button(key="yp_next").click().run()
+    at.text_area[0].input("more clubs after school please, killing it at football").run()
+    at.button(key="yp_next").click().run()
+    assert not at.info

@@ -1,1 +1,1 @@
-"""Evidence handling: redaction of identifying details before quotes are shared."""
+"""Evidence: quotes, the partnership's priorities, "you said, we did" and impact measures."""

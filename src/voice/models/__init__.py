@@ -4,6 +4,7 @@ from voice.models.base import Base
 from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, SurveyVersion
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
+from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
 from voice.models.security import AuditEvent, User
 from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
 
@@ -15,7 +16,12 @@ __all__ = [
     "CodebookVersion",
     "CampaignGroup",
     "Group",
+    "Measure",
+    "PlanAction",
+    "PlanPeriod",
+    "Priority",
     "Quote",
+    "RagStatus",
     "Response",
     "SafeguardingItem",
     "SurveyRecord",
@@ -23,4 +29,5 @@ __all__ = [
     "TextAnalysis",
     "ThemeReview",
     "User",
+    "YouSaidWeDid",
 ]

@@ -7,6 +7,7 @@ locked out after the same number of tries.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,8 +34,13 @@ UK = ZoneInfo("Europe/London")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 
 _hasher = PasswordHasher(type=Type.ID)
-# Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password, used for timing only")
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a wrong name takes as long as a wrong password."""
+    return _hasher.hash("not a real password, used for timing only")
+
 
 SIGN_IN_FAILED = "That username and password don't match an account. Please check them and try again."
 
@@ -254,7 +260,7 @@ def _unknown_user(session: Session, name: str, password: str, now: datetime) -> 
 
     The name itself is not stored (people type passwords into the username box): only its hash.
     """
-    _verify(_DUMMY_HASH, password)  # same time as a real check
+    _verify(_dummy_hash(), password)  # same time as a real check
     key = "unknown:" + fingerprint(name)
     recent = list(session.scalars(
         select(AuditEvent.at).where(AuditEvent.action == "sign_in_failed", AuditEvent.target_id == key,

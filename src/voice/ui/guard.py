@@ -38,18 +38,20 @@ def refuse() -> None:
     st.title(NOT_ALLOWED)
     st.write("This page doesn't exist, or your account can't open it. "
              "If you think you should be able to, please ask an administrator.")
-    if not current_actor().roles and _sign_in_listed():
-        st.page_link("pages/sign_in.py", label="Staff sign in", icon=":material/login:")
+    if not current_actor().roles:
+        page_link_if_listed("pages/sign_in.py", label="Staff sign in", icon=":material/login:")
     st.stop()
 
 
-def _sign_in_listed() -> bool:
-    # page_link fails if the page is not in this run's navigation (e.g. a page run on its own in a test).
+def page_link_if_listed(path: str, **kwargs) -> None:
+    """st.page_link, skipped when `path` is not in this run's navigation (st.page_link would raise)."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
         ctx = get_script_run_ctx()
         pages = ctx.pages_manager.get_pages() if ctx else {}
-        return any(str(p.get("script_path", "")).endswith("sign_in.py") for p in pages.values())
-    except Exception:
-        return False
+        listed = any(str(p.get("script_path", "")).endswith(path) for p in pages.values())
+    except Exception:  # internal API moved: better no link than a broken page
+        listed = False
+    if listed:
+        st.page_link(path, **kwargs)

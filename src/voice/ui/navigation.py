@@ -48,6 +48,12 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="accounts"),
     PageSpec("pages/admin_audit.py", "Audit trail", ":material/history:", frozenset({ADMIN}), "Admin",
              url_path="audit"),
+    PageSpec("pages/you_said_we_did.py", "You said, we did", ":material/forum:", PUBLIC, "Young people",
+             url_path="you_said_we_did"),
+    PageSpec("pages/priorities.py", "Priorities", ":material/flag:", frozenset({FACILITATOR, ADMIN}), "Evidence",
+             url_path="priorities"),
+    PageSpec("pages/yswd_manage.py", "You said, we did: manage", ":material/edit_square:", frozenset({FACILITATOR}),
+             "Evidence", url_path="yswd_manage"),
 )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:20:36.869270
+Create Date: 2026-11-23 08:20:40.487717
 """
 from alembic import op
 import sqlalchemy as sa
@@ -53,6 +53,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_groups')),
     sa.UniqueConstraint('code', name=op.f('uq_groups_code'))
     )
+    op.create_table('plan_periods',
+    sa.Column('id', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts', sa.Date(), nullable=False),
+    sa.Column('ends', sa.Date(), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.String(length=300), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('imported_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_periods'))
+    )
     op.create_table('surveys',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
@@ -95,6 +106,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_campaigns_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaigns_survey_id'), ['survey_id'], unique=False)
 
+    op.create_table('priorities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.String(length=20), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('outcomes', sa.JSON(), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['period_id'], ['plan_periods.id'], name=op.f('fk_priorities_period_id_plan_periods'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_priorities')),
+    sa.UniqueConstraint('period_id', 'key', name=op.f('uq_priorities_period_id'))
+    )
+    with op.batch_alter_table('priorities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_priorities_period_id'), ['period_id'], unique=False)
+
     op.create_table('survey_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.String(length=64), nullable=False),
@@ -111,6 +137,40 @@ def upgrade() -> None:
     with op.batch_alter_table('survey_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_versions_survey_id'), ['survey_id'], unique=False)
 
+    op.create_table('you_said_we_did',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.String(length=20), nullable=True),
+    sa.Column('you_said', sa.Text(), nullable=False),
+    sa.Column('theme_ids', sa.JSON(), nullable=False),
+    sa.Column('quote_ids', sa.JSON(), nullable=False),
+    sa.Column('priority_ids', sa.JSON(), nullable=False),
+    sa.Column('figures', sa.Text(), nullable=False),
+    sa.Column('we_did', sa.Text(), nullable=False),
+    sa.Column('agency', sa.String(length=200), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=False),
+    sa.Column('raised_at', sa.Date(), nullable=False),
+    sa.Column('responded_at', sa.Date(), nullable=True),
+    sa.Column('due', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('not_possible_reason', sa.Text(), nullable=False),
+    sa.Column('audience', sa.String(length=40), nullable=False),
+    sa.Column('campaign', sa.String(length=80), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('published_by', sa.String(length=80), nullable=True),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_you_said_we_did_group_id_groups')),
+    sa.ForeignKeyConstraint(['period_id'], ['plan_periods.id'], name=op.f('fk_you_said_we_did_period_id_plan_periods')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_you_said_we_did'))
+    )
+    with op.batch_alter_table('you_said_we_did', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_you_said_we_did_campaign'), ['campaign'], unique=False)
+        batch_op.create_index(batch_op.f('ix_you_said_we_did_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_you_said_we_did_period_id'), ['period_id'], unique=False)
+
     op.create_table('campaign_groups',
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -118,6 +178,53 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_campaign_groups_group_id_groups'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('campaign_id', 'group_id', name=op.f('pk_campaign_groups'))
     )
+    op.create_table('measures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('priority_id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.String(length=64), nullable=False),
+    sa.Column('question_id', sa.String(length=64), nullable=False),
+    sa.Column('option_ids', sa.JSON(), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('polarity', sa.String(length=16), nullable=False),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['priority_id'], ['priorities.id'], name=op.f('fk_measures_priority_id_priorities')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_measures'))
+    )
+    with op.batch_alter_table('measures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_measures_priority_id'), ['priority_id'], unique=False)
+
+    op.create_table('plan_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('priority_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('what', sa.Text(), nullable=False),
+    sa.Column('how', sa.Text(), nullable=False),
+    sa.Column('who', sa.String(length=300), nullable=False),
+    sa.Column('when', sa.String(length=100), nullable=False),
+    sa.Column('impact', sa.Text(), nullable=False),
+    sa.Column('progress', sa.Text(), nullable=False),
+    sa.Column('updated_by', sa.String(length=80), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['priority_id'], ['priorities.id'], name=op.f('fk_plan_actions_priority_id_priorities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_actions'))
+    )
+    with op.batch_alter_table('plan_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_actions_priority_id'), ['priority_id'], unique=False)
+
+    op.create_table('rag_statuses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('priority_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('rationale', sa.Text(), nullable=False),
+    sa.Column('set_by', sa.String(length=80), nullable=False),
+    sa.Column('set_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['priority_id'], ['priorities.id'], name=op.f('fk_rag_statuses_priority_id_priorities')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rag_statuses'))
+    )
+    with op.batch_alter_table('rag_statuses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rag_statuses_priority_id'), ['priority_id'], unique=False)
+
     op.create_table('responses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.String(length=64), nullable=False),
@@ -279,11 +386,33 @@ def downgrade() -> None:
         batch_op.drop_index('ix_responses_campaign_status')
 
     op.drop_table('responses')
+    with op.batch_alter_table('rag_statuses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rag_statuses_priority_id'))
+
+    op.drop_table('rag_statuses')
+    with op.batch_alter_table('plan_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_actions_priority_id'))
+
+    op.drop_table('plan_actions')
+    with op.batch_alter_table('measures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_measures_priority_id'))
+
+    op.drop_table('measures')
     op.drop_table('campaign_groups')
+    with op.batch_alter_table('you_said_we_did', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_you_said_we_did_period_id'))
+        batch_op.drop_index(batch_op.f('ix_you_said_we_did_group_id'))
+        batch_op.drop_index(batch_op.f('ix_you_said_we_did_campaign'))
+
+    op.drop_table('you_said_we_did')
     with op.batch_alter_table('survey_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_versions_survey_id'))
 
     op.drop_table('survey_versions')
+    with op.batch_alter_table('priorities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_priorities_period_id'))
+
+    op.drop_table('priorities')
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaigns_survey_id'))
         batch_op.drop_index(batch_op.f('ix_campaigns_name'))
@@ -291,6 +420,7 @@ def downgrade() -> None:
     op.drop_table('campaigns')
     op.drop_table('users')
     op.drop_table('surveys')
+    op.drop_table('plan_periods')
     op.drop_table('groups')
     with op.batch_alter_table('codebook_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_codebook_versions_version'))

@@ -1,0 +1,487 @@
+"""The partnership's plan: periods, priorities, actions, RAG status, measures and what links to them.
+
+Every function takes a Session and plain values and returns plain data or model rows; the pages, the
+CLI and the board report all call these. Refusals raise `Refused` with a message saying what to do.
+
+Import rule (docs/priorities.md): a plan file names its period ("2020/21"). Loading a new period
+never touches another. Loading a period that already exists is a no-op when the content is the same,
+refused when it differs, and with `replace=True` allowed only while the period has no evidence yet
+(no measures, RAG judgements, "you said, we did" items or actions updated in the app): once a plan
+has a record, it is kept as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from voice.db import utcnow
+from voice.evidence.errors import NotFound, Refused
+from voice.evidence.plan_file import PlanSpec, load_plan_file
+from voice.models import Measure, PlanAction, PlanPeriod, Priority, Quote, RagStatus, YouSaidWeDid
+from voice.models.evidence import QUOTE_APPROVED
+from voice.models.priorities import POLARITIES, RAG_STATUSES
+
+DEFAULT_PLAN_FILE = "priorities_2020-21.yaml"
+CODEBOOK_FILE = "codebook.yaml"
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportReport:
+    period_id: str
+    outcome: str  # created | unchanged | replaced
+    priorities: int
+    actions: int
+    measures: int
+
+    def __str__(self) -> str:
+        if self.outcome == "unchanged":
+            return f"Plan {self.period_id} is already loaded with this content: nothing changed."
+        return (f"Plan {self.period_id} {self.outcome}: {self.priorities} priorities, {self.actions} actions, "
+                f"{self.measures} measures.")
+
+
+def import_plan_file(session: Session, path: str | Path, *, replace: bool = False) -> ImportReport:
+    """Load a plan file (raises PlanFileError with line and field for a broken file)."""
+    return import_plan(session, load_plan_file(path), replace=replace)
+
+
+def import_plan(session: Session, plan: PlanSpec, *, replace: bool = False) -> ImportReport:
+    existing = session.get(PlanPeriod, plan.period_id)
+    if existing is not None:
+        if existing.content_hash == plan.content_hash:
+            return _report(plan, "unchanged")
+        if not replace:
+            raise Refused(
+                f"Plan {plan.period_id} is already loaded and this file is different. A year's plan is kept as it "
+                f"was so the board's record stays true. To correct a plan that has no evidence yet, import it "
+                f"again with --replace; for a new year, give the file a new period id (e.g. the next year).")
+        evidence = period_evidence_counts(session, plan.period_id)
+        if any(evidence.values()):
+            held = ", ".join(f"{n} {what}" for what, n in evidence.items() if n)
+            raise Refused(
+                f"Plan {plan.period_id} already has evidence ({held}), so it cannot be replaced. Change it in "
+                f"the Priorities page instead, or load the changes as a new period.")
+        session.delete(existing)
+        session.flush()
+    if plan.is_current:
+        # One current plan: the newly loaded current year takes over from the last.
+        for period in session.scalars(select(PlanPeriod).where(PlanPeriod.is_current.is_(True))):
+            period.is_current = False
+    period = PlanPeriod(id=plan.period_id, title=plan.title, starts=plan.starts, ends=plan.ends,
+                        is_current=plan.is_current, source=Path(plan.source).name, content_hash=plan.content_hash)
+    session.add(period)
+    for position, spec in enumerate(plan.priorities):
+        priority = Priority(key=spec.key, title=spec.title, owner=spec.owner, outcomes=list(spec.outcomes),
+                            position=position)
+        priority.actions = [PlanAction(position=i, what=a.what, how=a.how, who=a.who, when=a.when,
+                                       impact=a.impact, progress=a.progress) for i, a in enumerate(spec.actions)]
+        period.priorities.append(priority)
+    session.flush()
+    for spec, priority in zip(plan.priorities, period.priorities):
+        for m in spec.measures:
+            session.add(Measure(priority_id=priority.id, survey_id=m.survey_id, question_id=m.question_id,
+                                option_ids=list(m.option_ids), label=m.label, polarity=m.polarity,
+                                created_by=f"file {Path(plan.source).name}"))
+    session.flush()
+    return _report(plan, "replaced" if existing is not None else "created")
+
+
+def _report(plan: PlanSpec, outcome: str) -> ImportReport:
+    return ImportReport(plan.period_id, outcome, len(plan.priorities), sum(len(p.actions) for p in plan.priorities),
+                        sum(len(p.measures) for p in plan.priorities))
+
+
+def seed_default_plan(session: Session, definitions_dir: Path) -> ImportReport | None:
+    """Load the built-in 2020/21 plan on first start; never replaces anything already there."""
+    path = Path(definitions_dir) / DEFAULT_PLAN_FILE
+    if not path.exists():
+        return None
+    plan = load_plan_file(path)
+    if session.get(PlanPeriod, plan.period_id) is not None:
+        return None
+    return import_plan(session, plan)
+
+
+def period_evidence_counts(session: Session, period_id: str) -> dict[str, int]:
+    ids = select(Priority.id).where(Priority.period_id == period_id)
+    return {
+        "measures": _count(session, Measure, Measure.priority_id.in_(ids)),
+        "RAG judgements": _count(session, RagStatus, RagStatus.priority_id.in_(ids)),
+        '"you said, we did" items': _count(session, YouSaidWeDid, YouSaidWeDid.period_id == period_id),
+        "actions updated in the app": _count(session, PlanAction,
+                                             PlanAction.priority_id.in_(ids), PlanAction.updated_by.is_not(None)),
+    }
+
+
+def _count(session: Session, model, *where) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+# --- periods and priorities -------------------------------------------------------------------------
+
+def list_periods(session: Session) -> list[PlanPeriod]:
+    return list(session.scalars(select(PlanPeriod).order_by(PlanPeriod.starts.desc())))
+
+
+def current_period(session: Session) -> PlanPeriod | None:
+    """The period marked current, else the latest one."""
+    marked = session.scalars(select(PlanPeriod).where(PlanPeriod.is_current.is_(True))).first()
+    return marked or session.scalars(select(PlanPeriod).order_by(PlanPeriod.starts.desc())).first()
+
+
+def set_current_period(session: Session, period_id: str) -> None:
+    target = _period(session, period_id)
+    for period in session.scalars(select(PlanPeriod)):
+        period.is_current = period.id == target.id
+    session.flush()
+
+
+def _period(session: Session, period_id: str | None) -> PlanPeriod:
+    period = session.get(PlanPeriod, period_id) if period_id else current_period(session)
+    if period is None:
+        known = ", ".join(p.id for p in list_periods(session)) or "none yet"
+        raise NotFound(f"There is no plan period '{period_id or 'current'}'. Periods: {known}. "
+                       f"Load one with `voice priorities import FILE.yaml`.")
+    return period
+
+
+def priorities_of(session: Session, period_id: str | None = None) -> list[Priority]:
+    period = _period(session, period_id)
+    return list(session.scalars(select(Priority).where(Priority.period_id == period.id).order_by(Priority.position)))
+
+
+def get_priority(session: Session, priority_id: int) -> Priority:
+    priority = session.get(Priority, priority_id)
+    if priority is None:
+        raise NotFound(f"There is no priority with id {priority_id}. Choose one from the Priorities page.")
+    return priority
+
+
+def find_priority(session: Session, key: str, period_id: str | None = None) -> Priority:
+    period = _period(session, period_id)
+    priority = session.scalars(select(Priority).where(Priority.period_id == period.id, Priority.key == key)).first()
+    if priority is None:
+        raise NotFound(_unknown_key_message(session, key, period.id))
+    return priority
+
+
+def check_priority_keys(session: Session, period_id: str, keys: Iterable[str]) -> list[str]:
+    """The keys, de-duplicated in order, if each names a priority of `period_id`; else Refused."""
+    own = set(session.scalars(select(Priority.key).where(Priority.period_id == period_id)))
+    out: list[str] = []
+    for key in keys:
+        if key not in own:
+            raise Refused(_unknown_key_message(session, key, period_id))
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def _unknown_key_message(session: Session, key: str, period_id: str) -> str:
+    own = list(session.scalars(select(Priority.key).where(Priority.period_id == period_id).order_by(Priority.position)))
+    elsewhere = list(session.scalars(select(Priority.period_id).where(Priority.key == key)))
+    choose = f"Choose one of the {period_id} priorities: {', '.join(own) or 'none loaded'}."
+    if elsewhere:
+        return (f"'{key}' is a priority of plan {', '.join(sorted(elsewhere))}, not of {period_id}, which this "
+                f"belongs to. {choose}")
+    return f"There is no priority '{key}' in plan {period_id}. {choose}"
+
+
+def priority_evidence_counts(session: Session, priority: Priority) -> dict[str, int]:
+    """What would be orphaned if the priority went: the things that point at it."""
+    items = [i for i in session.scalars(select(YouSaidWeDid).where(YouSaidWeDid.period_id == priority.period_id))
+             if priority.key in (i.priority_ids or [])]
+    quotes = [q for q in session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED))
+              if priority.key in (q.priority_ids or [])]
+    return {
+        "measures": _count(session, Measure, Measure.priority_id == priority.id),
+        "RAG judgements": _count(session, RagStatus, RagStatus.priority_id == priority.id),
+        '"you said, we did" items': len(items),
+        "approved quotes": len(quotes),
+    }
+
+
+def delete_priority(session: Session, priority_id: int) -> None:
+    priority = get_priority(session, priority_id)
+    counts = priority_evidence_counts(session, priority)
+    if any(counts.values()):
+        held = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+        raise Refused(
+            f"'{priority.title}' has evidence linked to it ({held}), so it stays in plan {priority.period_id}: "
+            f"the board's record of what young people said must not lose its place. To drop it from next "
+            f"year's plan, load the new year without it.")
+    session.delete(priority)
+    session.flush()
+
+
+# --- actions in the plan's columns ------------------------------------------------------------------
+
+ACTION_FIELDS = ("what", "how", "who", "when", "impact", "progress")
+
+
+def add_action(session: Session, priority_id: int, by: str, **columns: str) -> PlanAction:
+    priority = get_priority(session, priority_id)
+    values = _action_values(columns)
+    if not values.get("what"):
+        raise Refused('Say what will be done ("What are we going to do?") before adding the action.')
+    action = PlanAction(priority_id=priority.id, position=len(priority.actions), updated_by=by, updated_at=utcnow(),
+                        **values)
+    session.add(action)
+    session.flush()
+    return action
+
+
+def update_action(session: Session, action_id: int, by: str, **columns: str) -> PlanAction:
+    action = session.get(PlanAction, action_id)
+    if action is None:
+        raise NotFound(f"There is no action with id {action_id}.")
+    values = _action_values(columns)
+    if "what" in values and not values["what"]:
+        raise Refused('An action needs its "What are we going to do?". To remove the action, delete it instead.')
+    for name, value in values.items():
+        setattr(action, name, value)
+    action.updated_by, action.updated_at = by, utcnow()
+    session.flush()
+    return action
+
+
+def _action_values(columns: dict[str, str]) -> dict[str, str]:
+    unknown = set(columns) - set(ACTION_FIELDS)
+    if unknown:
+        raise Refused(f"Actions have the plan's columns only ({', '.join(ACTION_FIELDS)}), not {', '.join(unknown)}.")
+    return {k: _clean(v) for k, v in columns.items()}
+
+
+def _clean(value: str | None) -> str:
+    # PostgreSQL refuses NUL; people paste from documents that carry one.
+    return (value or "").replace("\x00", "").strip()
+
+
+# --- RAG -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RagEntry:
+    status: str
+    rationale: str
+    set_by: str
+    set_at: datetime
+
+
+def set_rag(session: Session, priority_id: int, status: str, rationale: str, set_by: str,
+            at: datetime | None = None) -> RagEntry:
+    """Record a person's RAG judgement. Earlier judgements are kept as history."""
+    priority = get_priority(session, priority_id)
+    if status not in RAG_STATUSES:
+        raise Refused(f"RAG status must be one of {', '.join(RAG_STATUSES)}, not '{status}'.")
+    rationale = _clean(rationale)
+    if not rationale:
+        raise Refused("Say why you chose this status: the board will ask, and the next person needs to know.")
+    if not set_by.strip():
+        raise Refused("A RAG status must name who set it.")
+    row = RagStatus(priority_id=priority.id, status=status, rationale=rationale, set_by=set_by.strip(),
+                    set_at=at or utcnow())
+    session.add(row)
+    session.flush()
+    return _rag_entry(row)
+
+
+def rag_history(session: Session, priority_id: int) -> list[RagEntry]:
+    """Newest first: the first entry is the current status."""
+    rows = session.scalars(select(RagStatus).where(RagStatus.priority_id == priority_id)
+                           .order_by(RagStatus.set_at.desc(), RagStatus.id.desc()))
+    return [_rag_entry(r) for r in rows]
+
+
+def current_rag(session: Session, priority_id: int) -> RagEntry | None:
+    history = rag_history(session, priority_id)
+    return history[0] if history else None
+
+
+def _rag_entry(row: RagStatus) -> RagEntry:
+    return RagEntry(row.status, row.rationale, row.set_by, row.set_at)
+
+
+# --- measures -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    id: int
+    priority_id: int
+    label: str
+    survey_id: str
+    question_id: str
+    option_ids: tuple[str, ...]
+    polarity: str
+
+
+def add_measure(session: Session, priority_id: int, *, survey_id: str, question_id: str,
+                option_ids: Iterable[str], label: str, polarity: str, by: str) -> MeasureInfo:
+    priority = get_priority(session, priority_id)
+    options = [o for o in dict.fromkeys(option_ids) if o]
+    if polarity not in POLARITIES:
+        raise Refused(f"Polarity must be one of {', '.join(POLARITIES)}: which way should this figure move?")
+    if not _clean(label):
+        raise Refused('Give the measure a label people will understand, e.g. "% who felt unsafe online".')
+    if not options:
+        raise Refused("Choose the answer(s) the measure counts, e.g. 'yes'.")
+    _check_question(session, survey_id, question_id, options)
+    row = Measure(priority_id=priority.id, survey_id=survey_id, question_id=question_id, option_ids=options,
+                  label=_clean(label), polarity=polarity, created_by=by)
+    session.add(row)
+    session.flush()
+    return measure_info(row)
+
+
+def _check_question(session: Session, survey_id: str, question_id: str, options: list[str]) -> None:
+    from voice.surveys.registry import UnknownSurvey, get_survey
+
+    try:
+        _, survey = get_survey(session, survey_id)
+    except UnknownSurvey as exc:
+        raise Refused(str(exc)) from None
+    question = survey.question(question_id)
+    if question is None or not question.is_closed:
+        closed = ", ".join(q.id for q in survey.questions if q.is_closed)
+        raise Refused(f"'{question_id}' is not a question with answers to count in {survey_id}. Choose one of: {closed}.")
+    missing = [o for o in options if question.option(o) is None]
+    if missing:
+        raise Refused(f"{question_id} has no answer {', '.join(missing)}. Its answers: "
+                      f"{', '.join(o.id for o in question.options)}.")
+    if question.type == "multi" and len(options) > 1:
+        # One person can tick several: adding counts would count them twice.
+        raise Refused("For a tick-all-that-apply question a measure counts one answer. Make one measure per answer.")
+
+
+def measures_of(session: Session, priority_id: int) -> list[MeasureInfo]:
+    rows = session.scalars(select(Measure).where(Measure.priority_id == priority_id).order_by(Measure.id))
+    return [measure_info(m) for m in rows]
+
+
+def measure_info(m: Measure) -> MeasureInfo:
+    return MeasureInfo(m.id, m.priority_id, m.label, m.survey_id, m.question_id, tuple(m.option_ids or ()), m.polarity)
+
+
+# --- links from quotes --------------------------------------------------------------------------------
+
+def link_quote(session: Session, quote_id: int, keys: Iterable[str], period_id: str | None = None) -> list[str]:
+    """Set the priorities an approved or draft quote gives evidence for (keys of one plan period)."""
+    quote = session.get(Quote, quote_id)
+    if quote is None:
+        raise NotFound(f"There is no quote with id {quote_id}.")
+    quote.priority_ids = check_priority_keys(session, _period(session, period_id).id, keys)
+    session.flush()
+    return list(quote.priority_ids)
+
+
+# --- everything linked to a priority --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QuestionLink:
+    survey_id: str
+    question_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ThemeLink:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class QuoteLink:
+    id: int
+    text: str
+    attribution: str
+    survey_id: str
+    via: str  # "priority" (linked directly) or "theme <id>"
+
+
+@dataclass(frozen=True)
+class PriorityEvidence:
+    priority_id: int
+    period_id: str
+    key: str
+    title: str
+    owner: str
+    outcomes: tuple[str, ...]
+    rag: RagEntry | None
+    measures: list[MeasureInfo] = field(default_factory=list)
+    questions: list[QuestionLink] = field(default_factory=list)
+    themes: list[ThemeLink] = field(default_factory=list)
+    quotes: list[QuoteLink] = field(default_factory=list)
+    items: list = field(default_factory=list)  # you_said_we_did.ItemView
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"measures": len(self.measures), "questions": len(self.questions), "themes": len(self.themes),
+                "quotes": len(self.quotes), "items": len(self.items)}
+
+
+def priority_evidence(session: Session, priority_id: int, codebook=None) -> PriorityEvidence:
+    """Everything linked to one priority: measures, survey questions, codebook themes, approved quotes
+    (linked directly or through one of those themes) and "you said, we did" items of its period.
+
+    `codebook`: a voice.analysis Codebook; by default the one in the definitions folder.
+    """
+    from voice.evidence.you_said_we_did import items_for_priority
+
+    priority = get_priority(session, priority_id)
+    themes = [ThemeLink(t.id, t.name) for t in _codebook_themes(codebook) if priority.key in t.priorities]
+    theme_ids = {t.id for t in themes}
+    quotes = []
+    for q in session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED).order_by(Quote.id)):
+        if priority.key in (q.priority_ids or []):
+            via = "priority"
+        else:
+            shared = [t for t in (q.theme_ids or []) if t in theme_ids]
+            if not shared:
+                continue
+            via = f"theme {shared[0]}"
+        quotes.append(QuoteLink(q.id, q.text, q.attribution, q.survey_id, via))
+    return PriorityEvidence(
+        priority_id=priority.id, period_id=priority.period_id, key=priority.key, title=priority.title,
+        owner=priority.owner, outcomes=tuple(priority.outcomes or ()), rag=current_rag(session, priority.id),
+        measures=measures_of(session, priority.id), questions=_linked_questions(session, priority.key),
+        themes=themes, quotes=quotes, items=items_for_priority(session, priority.period_id, priority.key),
+    )
+
+
+def _linked_questions(session: Session, key: str) -> list[QuestionLink]:
+    from voice.surveys.registry import get_survey, list_survey_ids
+    from voice.surveys.schema import tr
+
+    links = []
+    for survey_id in list_survey_ids(session):
+        _, survey = get_survey(session, survey_id)
+        links += [QuestionLink(survey_id, q.id, tr(q.text)) for q in survey.questions if key in q.priorities]
+    return links
+
+
+def _codebook_themes(codebook=None):
+    if codebook is None:
+        from voice.analysis.codebook import load_codebook
+        from voice.config import get_settings
+
+        path = get_settings().definitions_dir / CODEBOOK_FILE
+        if not path.exists():
+            return ()
+        codebook = load_codebook(path)
+    return codebook.themes
+
+
+def known_theme_ids(codebook=None) -> dict[str, str]:
+    """Theme id -> name from the codebook (empty when there is no codebook file)."""
+    return {t.id: t.name for t in _codebook_themes(codebook)}
+
+
+def today() -> date:
+    return utcnow().date()

@@ -1,0 +1,1 @@
+"""Board report, school packs, "you said, we did" sheets: writers over the stats and evidence services."""
