@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "voice.surveys.xlsform_cli",
     "voice.responses.cli",
     "voice.analysis.cli",
+    "voice.analysis.store_cli",
     "voice.evidence.cli",
     "voice.stats.cli",
     "voice.reports.cli",

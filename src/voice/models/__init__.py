@@ -7,6 +7,7 @@ from voice.models.evidence import Quote
 from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
 from voice.models.security import AuditEvent, User
 from voice.models.editor import SurveyDraft
+from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
 
 __all__ = [
     "Answer",
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignGroup",
+    "CodebookVersion",
     "Group",
     "Measure",
     "PlanAction",
@@ -22,9 +24,12 @@ __all__ = [
     "Quote",
     "RagStatus",
     "Response",
+    "SafeguardingItem",
     "SurveyDraft",
     "SurveyRecord",
     "SurveyVersion",
+    "TextAnalysis",
+    "ThemeReview",
     "User",
     "YouSaidWeDid",
 ]

@@ -151,13 +151,18 @@ def submit(session: Session, resume_code: str, now: datetime | None = None) -> s
         return response.receipt_code or ""
     receipt = new_code()
     # Conditional update: of two racing submits only one changes the row; both then read its receipt.
-    session.execute(
+    changed = session.execute(
         update(Response)
         .where(Response.id == response.id, Response.status == "in_progress")
         .values(status="submitted", receipt_code=receipt, submitted_at=now or utcnow(), updated_at=utcnow())
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
     session.flush()
+    if changed:
+        # Code the free text as it arrives (a savepoint: analysis can never fail the submit).
+        from voice.analysis.store import on_submitted
+
+        on_submitted(session, response.id)
     session.expire(response)
     return session.get(Response, response.id).receipt_code or receipt
 

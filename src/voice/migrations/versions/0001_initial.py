@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:25:05.628942
+Create Date: 2026-11-23 08:27:51.129988
 """
 from alembic import op
 import sqlalchemy as sa
@@ -30,6 +30,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_audit_events_action_at', ['action', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_actor'), ['actor'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
+
+    op.create_table('codebook_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.String(length=64), nullable=False),
+    sa.Column('yaml_text', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_codebook_versions'))
+    )
+    with op.batch_alter_table('codebook_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_codebook_versions_version'), ['version'], unique=False)
 
     op.create_table('groups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -291,11 +303,83 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_quotes_response_id'), ['response_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_quotes_survey_id'), ['survey_id'], unique=False)
 
+    op.create_table('safeguarding_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.String(length=64), nullable=False),
+    sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('matches', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('reviewed_by', sa.String(length=80), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('outcome_by', sa.String(length=80), nullable=True),
+    sa.Column('outcome_at', sa.DateTime(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('released', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], name=op.f('fk_safeguarding_items_answer_id_answers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_safeguarding_items_response_id_responses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safeguarding_items')),
+    sa.UniqueConstraint('answer_id', name=op.f('uq_safeguarding_items_answer_id'))
+    )
+    with op.batch_alter_table('safeguarding_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_safeguarding_items_response_id'), ['response_id'], unique=False)
+        batch_op.create_index('ix_safeguarding_items_status_created', ['status', 'created_at'], unique=False)
+
+    op.create_table('text_analyses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('text_hash', sa.String(length=32), nullable=False),
+    sa.Column('codebook_version', sa.String(length=64), nullable=False),
+    sa.Column('lexicon_version', sa.String(length=64), nullable=False),
+    sa.Column('theme_ids', sa.JSON(), nullable=False),
+    sa.Column('polarity', sa.Float(), nullable=False),
+    sa.Column('sentiment', sa.String(length=16), nullable=False),
+    sa.Column('concern_flag', sa.Boolean(), nullable=False),
+    sa.Column('concern_categories', sa.JSON(), nullable=False),
+    sa.Column('analysed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], name=op.f('fk_text_analyses_answer_id_answers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_text_analyses')),
+    sa.UniqueConstraint('answer_id', name=op.f('uq_text_analyses_answer_id'))
+    )
+    with op.batch_alter_table('text_analyses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_text_analyses_text_hash'), ['text_hash'], unique=False)
+        batch_op.create_index('ix_text_analyses_versions', ['codebook_version', 'lexicon_version'], unique=False)
+
+    op.create_table('theme_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('theme_id', sa.String(length=64), nullable=False),
+    sa.Column('decision', sa.String(length=16), nullable=False),
+    sa.Column('reviewed_by', sa.String(length=80), nullable=False),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], name=op.f('fk_theme_reviews_answer_id_answers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_theme_reviews')),
+    sa.UniqueConstraint('answer_id', 'theme_id', name=op.f('uq_theme_reviews_answer_id'))
+    )
+    with op.batch_alter_table('theme_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_theme_reviews_answer_id'), ['answer_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('theme_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_theme_reviews_answer_id'))
+
+    op.drop_table('theme_reviews')
+    with op.batch_alter_table('text_analyses', schema=None) as batch_op:
+        batch_op.drop_index('ix_text_analyses_versions')
+        batch_op.drop_index(batch_op.f('ix_text_analyses_text_hash'))
+
+    op.drop_table('text_analyses')
+    with op.batch_alter_table('safeguarding_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_safeguarding_items_status_created')
+        batch_op.drop_index(batch_op.f('ix_safeguarding_items_response_id'))
+
+    op.drop_table('safeguarding_items')
     with op.batch_alter_table('quotes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quotes_survey_id'))
         batch_op.drop_index(batch_op.f('ix_quotes_response_id'))
@@ -349,6 +433,10 @@ def downgrade() -> None:
     op.drop_table('survey_drafts')
     op.drop_table('plan_periods')
     op.drop_table('groups')
+    with op.batch_alter_table('codebook_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_codebook_versions_version'))
+
+    op.drop_table('codebook_versions')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
         batch_op.drop_index(batch_op.f('ix_audit_events_actor'))

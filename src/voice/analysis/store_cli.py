@@ -1,0 +1,66 @@
+"""`voice analyse`: bring every submitted free-text answer up to the current codebook and lexicon.
+
+    voice analyse                     # incremental: new answers, and changed themes after a codebook edit
+    voice analyse --codebook-file surveys/analysis/codebook.yaml --note "new defaults"
+                                      # first save the file as a new codebook version (if it differs)
+
+Runs as the operator (SYSTEM). Prints counts only, never what anyone wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "analyse", help="code new free-text answers (themes, sentiment, safeguarding flags)",
+        description="Analyse submitted free-text answers that have no result for the current codebook and "
+                    "concern lexicon. Safe to run at any time; only missing or stale results are made.")
+    parser.add_argument("--codebook-file", metavar="PATH",
+                        help="save this codebook YAML as a new version first (skipped if unchanged)")
+    parser.add_argument("--note", default="", help="note for the new codebook version")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from voice.analysis import DefinitionError
+    from voice.analysis.store import NoChange, analyse_new_answers, save_codebook
+    from voice.config import get_settings
+    from voice.db import get_engine, session_scope, upgrade
+    from voice.security.access import SYSTEM
+
+    engine = get_engine(get_settings().database_url)
+    upgrade(engine)
+    last = [-1]
+
+    def progress(fraction: float, message: str) -> None:
+        step = int(fraction * 10)
+        if not args.quiet and step != last[0]:
+            last[0] = step
+            print(f"  {fraction:4.0%}  {message}", file=sys.stderr)
+
+    try:
+        with session_scope(engine) as session:
+            if args.codebook_file:
+                text = Path(args.codebook_file).read_text(encoding="utf-8")
+                try:
+                    row = save_codebook(session, SYSTEM, text, args.note or f"From {args.codebook_file}")
+                    print(f"Saved codebook version {row.id} ({row.version}).")
+                except NoChange:
+                    print("The codebook file matches the version in use; nothing saved.")
+            counts = analyse_new_answers(session, progress=progress)
+    except DefinitionError as exc:
+        print(f"voice analyse: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"voice analyse: {exc}", file=sys.stderr)
+        return 2
+    print(f"Analysed {counts.analysed} new answers ({counts.distinct_texts} distinct texts run, "
+          f"{counts.reused} reused); re-checked {counts.rechecked} for changed themes, {counts.recoded} changed, "
+          f"{counts.restamped} re-stamped; {counts.flagged} new safeguarding items.")
+    return 0
