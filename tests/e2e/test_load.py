@@ -9,6 +9,7 @@ PostgreSQL); the scale-out test needs PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 from pathlib import Path
 
@@ -22,6 +23,12 @@ from benchmarks.load.person import YoungPerson
 
 SHORT = (0.2, 1.0)  # seconds on a step: short pauses keep CI quick (the benchmark uses 3-15 s)
 
+
+
+def run_async(coroutine):
+    """asyncio.run on a thread of its own: the browser tests' Playwright keeps a loop running on this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 def _url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
@@ -71,7 +78,7 @@ def test_25_young_people_at_once_nothing_lost_or_doubled(load_app, load_db):
 
     since = _since()
     # "go": all 25 press Next within the same second on every step, the harshest ordinary case.
-    summary = asyncio.run(run_people([load_app.url], 25, mode="go", step_pause=SHORT, arrival=1.0, deadline=150))
+    summary = run_async(run_people([load_app.url], 25, mode="go", step_pause=SHORT, arrival=1.0, deadline=150))
     verdict = verify(get_engine(load_db), summary.results, since=since)
     _assert_ok(verdict, load_app)
     assert verdict.submitted_in_db == 25
@@ -109,7 +116,7 @@ def test_double_submit_over_the_protocol_makes_one_response(load_app, load_db):
             await second.close()
         return result.resume_code, first_page, second_page
 
-    code, first_page, second_page = asyncio.run(scenario())
+    code, first_page, second_page = run_async(scenario())
     for page in (first_page, second_page):
         assert not page.exceptions, page.exceptions
     receipts = {line for page in (first_page, second_page) for line in page.texts if "receipt code" in line}
@@ -159,7 +166,7 @@ def test_killing_the_app_mid_run_loses_no_saved_answer(tmp_path, load_db):
         return summary
 
     try:
-        summary = asyncio.run(scenario())
+        summary = run_async(scenario())
         assert killed, "the app was never killed"
         verdict = verify(get_engine(load_db), summary.results, since=since)
         _assert_ok(verdict, app)
@@ -179,7 +186,7 @@ def test_two_app_processes_share_one_postgresql(tmp_path, pg_engine):
     apps = [AppProcess(tmp_path / "a", url).start(), AppProcess(tmp_path / "b", url).start()]
     since = _since()
     try:
-        summary = asyncio.run(run_people([a.url for a in apps], 16, mode="go", step_pause=SHORT, arrival=1.0,
+        summary = run_async(run_people([a.url for a in apps], 16, mode="go", step_pause=SHORT, arrival=1.0,
                                          switch_after={0: 3, 1: 4}, deadline=150))
         verdict = verify(pg_engine, summary.results, since=since)
         _assert_ok(verdict, apps[0])
