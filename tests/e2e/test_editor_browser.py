@@ -57,7 +57,7 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
     page.goto(app_server.url)
     wait_idle(page)  # the app has prepared its database
     # Sign-in comes from feat/security: an account made with `voice user add`, then pages/sign_in.py.
-    voice_cli(app_server, "user", "add", "fran", "--role", "facilitator", "--password-stdin", stdin=PASSWORD + "\n")
+    voice_cli(app_server, "user", "add", "edith", "--role", "facilitator", "--password-stdin", stdin=PASSWORD + "\n")
     engine = create_engine(app_server.database_url)
     with engine.begin() as connection:
         connection.execute(Group.__table__.insert().values(code="YPAG-E2E", name="YPAG test group", area="",
@@ -65,7 +65,7 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
 
     page.goto(f"{app_server.url}/sign_in")
     wait_idle(page)
-    page.get_by_role("textbox", name="Username").fill("fran")
+    page.get_by_role("textbox", name="Username").fill("edith")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     click_and_wait(page, page.get_by_role("button", name="Sign in"))
     # Move through the menu: a fresh page load would be a new, signed-out session.
