@@ -180,11 +180,27 @@ def _unsafe(table: Table, hidden_flat: np.ndarray, constraints) -> list[int]:
         span = u[:, :rank]
     else:
         span = np.zeros((len(relevant), 0))
+    ncol = len(table.columns)
     for z, col in zero_cols.items():
+        if _under_a_shown_zero(table, hidden_flat, z // ncol, z % ncol):
+            continue
         residual = col - span @ (span.T @ col)
         if np.linalg.norm(residual) > 1e-9:
             unsafe.append(z)
     return unsafe
+
+
+def _under_a_shown_zero(table: Table, hidden_flat: np.ndarray, row: int, column: int) -> bool:
+    """A zero under a shown zero (none in the whole area, none in this school) is common knowledge."""
+    if not table.additive:
+        return False
+    ncol = len(table.columns)
+    parent = table.parent[row]
+    while parent is not None:
+        if not hidden_flat[parent * ncol + column] and table.values[parent, column] == 0:
+            return True
+        parent = table.parent[parent]
+    return False
 
 
 def _partner(table: Table, cell: int, hidden_flat: np.ndarray, by_cell, forbidden: set[int]) -> int | None:
