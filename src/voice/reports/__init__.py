@@ -1,0 +1,1 @@
+"""Reports: charts, school packs and (later) the board report, all from voice.stats figures."""
