@@ -21,6 +21,8 @@ class PageSpec:
 PUBLIC = frozenset()
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/survey.py", "Take a survey", ":material/edit_note:", PUBLIC, "Young people"),
+    PageSpec("pages/results.py", "Results", ":material/bar_chart:", frozenset({FACILITATOR, BOARD, ADMIN}),
+             "Results", url_path="results"),
 )
 
 
