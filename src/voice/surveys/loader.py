@@ -186,8 +186,12 @@ def _parse_yaml(text: str, doc: _Doc) -> Any:
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "the file is not valid YAML"
         hint = ""
-        if "\t" in text and "tab" in str(what).lower():
+        if "\t" in text and ("\\t" in str(what) or "tab" in str(what).lower()):
             hint = " (use spaces, not tabs, to indent)"
+        ctx = exc.context_mark
+        if ctx is not None and mark is not None and ctx.line != mark.line and exc.context:
+            # e.g. an unclosed { or [ : YAML notices lines later, so say where it began.
+            hint += f" ({exc.context} that starts on line {ctx.line + 1})"
         doc.problems.append(SurveyProblem(doc.source, line, "", f"YAML syntax error: {what}{hint}"))
         return None
     except yaml.YAMLError as exc:
@@ -275,7 +279,7 @@ class _Builder:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.problem(p, f"'{key}' is missing: every {key} needs some words")
+                self.problem(p, f"'{key}' is missing: add the words young people will see")
             return {}
         if isinstance(value, dict):
             result: dict[str, str] = {}
@@ -309,7 +313,7 @@ class _Builder:
         self.problem(_join(path, key), f"'{key}' should be true or false, not '{value}'")
         return default
 
-    def integer(self, data: Mapping, key: str, path: str, low: int, high: int,
+    def integer(self, data: Mapping, key: str, path: str, low: int, high: int | None,
                 default: int | None = None, required: bool = False) -> int | None:
         p = _join(path, key)
         if key not in data or data[key] is None:
@@ -320,8 +324,9 @@ class _Builder:
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(p, f"'{key}' should be a whole number, not '{value}'")
             return default
-        if not low <= value <= high:
-            self.problem(p, f"'{key}' should be between {low} and {high}, not {value}")
+        if value < low or (high is not None and value > high):
+            allowed = f"between {low} and {high}" if high is not None else f"{low} or more"
+            self.problem(p, f"'{key}' should be {allowed}, not {value}")
             return default
         return value
 
@@ -353,7 +358,7 @@ class _Builder:
         self.languages = self.language_list(data)
         survey_id = self.ident(data, "id", "", what="survey id")
         title = self.wording(data, "title", "")
-        version = self.integer(data, "version", "", 1, 10**6, required=True)
+        version = self.integer(data, "version", "", 1, None, required=True)
         min_age, max_age = self.audience(data.get("audience"), "audience")
         intro = self.wording(data, "intro", "")
         privacy = self.wording(data, "privacy_notice", "")

@@ -1,0 +1,128 @@
+"""Survey -> plain data / YAML, in the same layout as a survey file.
+
+Round trip: load_survey_text(survey_to_yaml(s)) == s (apart from `source`). Defaults the
+loader fills in (languages [en], retention 24 months, yes/no options, the trailing
+"Prefer not to say") are left out, so a saved file stays as short as a hand-written one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from voice.surveys.schema import (
+    DEFAULT_LANGUAGE,
+    PREFER_NOT_TO_SAY,
+    PREFER_NOT_TO_SAY_LABEL,
+    TEXT_MAX_LENGTH,
+    YES_NO_OPTION_IDS,
+    Condition,
+    Option,
+    Question,
+    Section,
+    Survey,
+    Text,
+)
+
+_DEFAULT_RETENTION_MONTHS = 24
+_YES_NO_DEFAULT_LABELS = {"yes": {"en": "Yes"}, "no": {"en": "No"}, PREFER_NOT_TO_SAY: dict(PREFER_NOT_TO_SAY_LABEL)}
+
+
+def wording_to_data(text: Text) -> str | dict[str, str]:
+    """English-only wording as a plain string, otherwise the language mapping."""
+    if set(text) == {DEFAULT_LANGUAGE}:
+        return text[DEFAULT_LANGUAGE]
+    return dict(text)
+
+
+def condition_to_dict(condition: Condition) -> dict[str, Any]:
+    if condition.op in ("all", "any"):
+        return {condition.op: [condition_to_dict(c) for c in condition.conditions]}
+    data: dict[str, Any] = {"question": condition.question}
+    if condition.op == "answered":
+        data["answered"] = True
+    elif condition.op == "in":
+        data["in"] = list(condition.values)
+    else:
+        data[condition.op] = condition.values[0]
+    return data
+
+
+def _option_to_dict(option: Option) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": option.id, "label": wording_to_data(option.label)}
+    if option.emoji is not None:
+        data["emoji"] = option.emoji
+    return data
+
+
+def _options_to_data(question: Question) -> list[dict[str, Any]] | None:
+    options = list(question.options)
+    if question.type == "yes_no":
+        if [o.id for o in options] == list(YES_NO_OPTION_IDS) and all(
+            dict(o.label) == _YES_NO_DEFAULT_LABELS[o.id] and o.emoji is None for o in options
+        ):
+            return None  # the loader supplies these
+        return [_option_to_dict(o) for o in options]
+    if not question.is_closed:
+        return None
+    last = options[-1] if options else None
+    if last and last.id == PREFER_NOT_TO_SAY and dict(last.label) == dict(PREFER_NOT_TO_SAY_LABEL) and last.emoji is None:
+        options = options[:-1]  # appended again on load
+    return [_option_to_dict(o) for o in options]
+
+
+def question_to_dict(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": question.id, "type": question.type, "text": wording_to_data(question.text)}
+    if question.help:
+        data["help"] = wording_to_data(question.help)
+    options = _options_to_data(question)
+    if options is not None:
+        data["options"] = options
+    if question.required:
+        data["required"] = True
+    if question.show_if is not None:
+        data["show_if"] = condition_to_dict(question.show_if)
+    if question.sensitive:
+        data["sensitive"] = True
+    if question.priorities:
+        data["priorities"] = list(question.priorities)
+    for key in ("min", "max"):
+        value = getattr(question, key)
+        if value is not None:
+            data[key] = int(value) if float(value).is_integer() else value
+    if question.type == "text" and question.max_length != TEXT_MAX_LENGTH:
+        data["max_length"] = question.max_length
+    return data
+
+
+def section_to_dict(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": section.id, "title": wording_to_data(section.title)}
+    if section.intro:
+        data["intro"] = wording_to_data(section.intro)
+    data["questions"] = [question_to_dict(q) for q in section.questions]
+    return data
+
+
+def survey_to_dict(survey: Survey) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": survey.id,
+        "title": wording_to_data(survey.title),
+        "version": survey.version,
+        "audience": {"min_age": survey.audience_min_age, "max_age": survey.audience_max_age},
+        "intro": wording_to_data(survey.intro),
+        "privacy_notice": wording_to_data(survey.privacy_notice),
+    }
+    if tuple(survey.languages) != (DEFAULT_LANGUAGE,):
+        data["languages"] = list(survey.languages)
+    if survey.priorities:
+        data["priorities"] = list(survey.priorities)
+    if survey.retention_months != _DEFAULT_RETENTION_MONTHS:
+        data["retention_months"] = survey.retention_months
+    data["sections"] = [section_to_dict(s) for s in survey.sections]
+    return data
+
+
+def survey_to_yaml(survey: Survey) -> str:
+    # safe_dump quotes strings YAML would misread (yes, no, 10_13, "1"), so ids survive.
+    return yaml.safe_dump(survey_to_dict(survey), sort_keys=False, allow_unicode=True, width=100)
