@@ -57,9 +57,11 @@ class Campaign(Base):
     """A survey run over a period, e.g. `esafety-2016`. Each survey has an always-open default one."""
 
     __tablename__ = "campaigns"
+    # A wave spans surveys: `esafety-2016` names both the Year 6 and the Year 9 campaign.
+    __table_args__ = (UniqueConstraint("survey_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80), index=True)
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     opens_at: Mapped[datetime | None] = mapped_column(nullable=True)

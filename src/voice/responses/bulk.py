@@ -8,6 +8,7 @@ then their answers with one executemany per chunk. Answers must already be clean
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -18,12 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from voice.models import Answer, Campaign, Response, SurveyVersion
-from voice.responses.answers import AnswerValue, to_rows
-from voice.responses.codes import new_code
+from voice.responses.answers import AnswerValue
+from voice.responses.codes import ALPHABET
 from voice.surveys.registry import survey_of_version
 
-# progress(stage, done, total): total is 0 when unknown. Stage is "saving" here.
-ProgressCallback = Callable[[str, int, int], None]
+# progress(done, total): responses handled so far and the expected total (0 when unknown).
+ProgressCallback = Callable[[int, int], None]
 
 CHUNK_SIZE = 2000  # responses per round trip: large enough to be fast, small enough for SQLite's variable limit
 
@@ -56,15 +57,15 @@ def insert_responses(session: Session, version: SurveyVersion, campaign: Campaig
     Runs in the caller's transaction: the caller commits, or rolls back to undo the lot.
     """
     survey = survey_of_version(version)
-    questions = {q.id: q for q in survey.questions}
+    kinds = {q.id: q.type for q in survey.questions}
     if total is None:
         total = len(records) if hasattr(records, "__len__") else 0
     connection = session.connection()
-    response_table, answer_table = Response.__table__, Answer.__table__
-    insert_responses_stmt = response_table.insert().returning(
-        response_table.c.id, response_table.c.resume_code, sort_by_parameter_order=True
-    )
-    insert_answers_stmt = answer_table.insert()
+    response_table = Response.__table__
+    # No sort_by_parameter_order: SQLite would then insert one row per statement. Ids are matched
+    # to rows through the (unique) resume code instead.
+    insert_responses_stmt = response_table.insert().returning(response_table.c.id, response_table.c.resume_code)
+    answer_sql, answer_positional = _answer_insert_sql(connection)
     done = 0
     for chunk in _chunks(records, chunk_size):
         response_rows = []
@@ -78,18 +79,59 @@ def insert_responses(session: Session, version: SurveyVersion, campaign: Campaig
             })
         ids = _insert_with_fresh_codes(session, connection, insert_responses_stmt, response_rows)
         answer_rows = [
-            {"response_id": response_id, "question_id": row.question_id, "option_id": row.option_id,
-             "text": row.text, "number": row.number}
+            row
             for response_id, record in zip(ids, chunk)
-            for qid, value in (_field(record, "answers") or {}).items()
-            for row in to_rows(questions[qid], value)
+            for row in _answer_rows(response_id, kinds, _field(record, "answers") or {})
         ]
         if answer_rows:
-            connection.execute(insert_answers_stmt, answer_rows)
+            _write_answers(connection, answer_sql, answer_positional, answer_rows)
         done += len(chunk)
         if progress is not None:
-            progress("saving", done, max(total, done))
+            progress(done, max(total, done))
     return done
+
+
+ANSWER_COLUMNS = ("response_id", "question_id", "option_id", "text", "number")
+
+
+def _write_answers(connection, sql: str, positional: bool, rows: list[tuple]) -> None:
+    """Straight to the driver: SQLAlchemy's per-row parameter handling would otherwise cost more than
+    the database's own work for a million answer rows. PostgreSQL (psycopg 3) gets COPY, its fastest path."""
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            with cursor.copy(f"COPY answers ({', '.join(ANSWER_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
+    if not positional:
+        rows = [dict(zip(ANSWER_COLUMNS, row)) for row in rows]
+    connection.exec_driver_sql(sql, rows)
+
+
+def _answer_insert_sql(connection) -> tuple[str, bool]:
+    """The dialect's own INSERT for answers, and whether it takes positional (tuple) parameters."""
+    compiled = Answer.__table__.insert().compile(dialect=connection.dialect, column_keys=list(ANSWER_COLUMNS))
+    if compiled.positional:
+        assert tuple(compiled.positiontup) == ANSWER_COLUMNS, compiled.positiontup
+    return str(compiled), bool(compiled.positional)
+
+
+def _answer_rows(response_id: int, kinds: Mapping[str, str], answers: Mapping[str, AnswerValue]) -> Iterator[tuple]:
+    """The same rows as `answers.to_rows`, as plain tuples (one per chosen option of a multi answer)."""
+    for question_id, value in answers.items():
+        kind = kinds[question_id]
+        if kind == "multi":
+            for option_id in value:
+                yield (response_id, question_id, option_id, None, None)
+        elif kind == "text":
+            yield (response_id, question_id, "", str(value), None)
+        elif kind == "number":
+            yield (response_id, question_id, "", None, float(value))
+        else:
+            yield (response_id, question_id, str(value), None, None)
 
 
 def _insert_with_fresh_codes(session: Session, connection, statement, rows: list[dict]) -> list[int]:
@@ -98,13 +140,12 @@ def _insert_with_fresh_codes(session: Session, connection, statement, rows: list
     Codes are 8 characters from 31 (about 850 billion): clashes are rare but, over millions of rows, real.
     """
     for attempt in range(4):
-        codes = _unique_codes(2 * len(rows))
+        codes = new_codes(2 * len(rows))
         for row, resume, receipt in zip(rows, codes[0::2], codes[1::2]):
             row["resume_code"], row["receipt_code"] = resume, receipt
         try:
             with session.begin_nested():  # a savepoint: a clash undoes only this chunk
-                result = connection.execute(statement, rows)
-                returned = result.all()
+                returned = connection.execute(statement, rows).all()
         except IntegrityError:
             if attempt == 3 or not _codes_clash(connection, codes):
                 raise
@@ -114,10 +155,20 @@ def _insert_with_fresh_codes(session: Session, connection, statement, rows: list
     raise AssertionError("unreachable")
 
 
-def _unique_codes(count: int) -> list[str]:
+_ACCEPT = 256 - 256 % len(ALPHABET)  # reject bytes above the last whole multiple: no bias towards early letters
+
+
+def new_codes(count: int) -> list[str]:
+    """`count` distinct codes in `codes.new_code`'s form, from the OS's secure random source, made in bulk
+    (one `secrets.choice` per character is the slowest step of a large import otherwise)."""
     codes: dict[str, None] = {}
     while len(codes) < count:
-        codes[new_code()] = None
+        raw = [ALPHABET[b % len(ALPHABET)] for b in secrets.token_bytes(10 * (count - len(codes))) if b < _ACCEPT]
+        for start in range(0, len(raw) - 7, 8):
+            part = "".join(raw[start:start + 8])
+            codes[f"{part[:4]}-{part[4:]}"] = None
+            if len(codes) == count:
+                break
     return list(codes)
 
 

@@ -65,7 +65,8 @@ def resolve_campaign(session: Session, survey_id: str, name: str | None = None, 
     """The campaign a link means: the one named, else the survey's open campaign, else its always-open one."""
     now = now or utcnow()
     if name:
-        campaign = session.scalars(select(Campaign).where(Campaign.name == name.strip())).first()
+        campaign = session.scalars(select(Campaign).where(Campaign.name == name.strip(),
+                                                          Campaign.survey_id == survey_id)).first()
         if campaign is None or campaign.survey_id != survey_id:
             raise UnknownCampaign(name, survey_id)
         if must_be_open and not campaign.is_open(now):

@@ -48,9 +48,10 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_campaigns_survey_id_surveys')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns')),
-    sa.UniqueConstraint('name', name=op.f('uq_campaigns_name'))
+    sa.UniqueConstraint('survey_id', 'name', name=op.f('uq_campaigns_survey_id'))
     )
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaigns_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaigns_survey_id'), ['survey_id'], unique=False)
 
     op.create_table('survey_versions',
@@ -172,6 +173,7 @@ def downgrade() -> None:
     op.drop_table('survey_versions')
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaigns_survey_id'))
+        batch_op.drop_index(batch_op.f('ix_campaigns_name'))
 
     op.drop_table('campaigns')
     op.drop_table('surveys')

@@ -1,0 +1,35 @@
+import argparse
+from pathlib import Path
+
+from voice.responses import cli
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_progress_line_every_five_percent(capsys):
+    progress = cli._ProgressLine("Importing")
+    for done in range(0, 100_001, 1000):
+        progress(done, 100_000)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 20 and lines[0].startswith("Importing: 5% (5,000 of 100,000 rows")
+    assert lines[-1].startswith("Importing: 100%")
+
+
+def test_import_commands_report_problems_and_success(session, published_surveys, monkeypatch, capsys, database_url):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert _run(["import-groups", str(FIXTURES / "groups_good.csv")]) == 0
+    assert _run(["import-responses", "esafety_year9", str(FIXTURES / "esafety_year9_bad.csv"),
+                 "--campaign", "esafety-2016"]) == 1
+    err = capsys.readouterr().err
+    assert "Nothing was imported" in err and "line 4, column 'group'" in err
+    assert _run(["import-responses", "esafety_year9", str(FIXTURES / "esafety_year9_good.csv"),
+                 "--campaign", "esafety-2016"]) == 0
+    out = capsys.readouterr().out
+    assert "Created the campaign 'esafety-2016'" in out and "Imported 3 response(s)" in out
