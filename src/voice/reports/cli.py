@@ -52,11 +52,22 @@ def run_schools(args: argparse.Namespace) -> int:
         print(f"\r{stage}: {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     with session_scope(engine) as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.name == args.campaign))
-        if campaign is None:
-            names = ", ".join(session.scalars(select(Campaign.name).order_by(Campaign.name))) or "none yet"
-            print(f"There is no campaign called '{args.campaign}'. Campaigns: {names}.", file=sys.stderr)
+        query = select(Campaign).where(Campaign.name == args.campaign)
+        if args.survey:
+            query = query.where(Campaign.survey_id == args.survey)
+        found = list(session.scalars(query))
+        if not found:
+            names = sorted(set(session.scalars(select(Campaign.name))))
+            print(f"There is no campaign called '{args.campaign}'"
+                  + (f" for survey '{args.survey}'" if args.survey else "")
+                  + f". Campaigns: {', '.join(names) or 'none yet'}.", file=sys.stderr)
             return 2
+        if len(found) > 1:
+            # A wave such as esafety-2016 spans the Year 6 and Year 9 surveys: one pack set per survey.
+            print(f"Campaign '{args.campaign}' belongs to several surveys "
+                  f"({', '.join(sorted(c.survey_id for c in found))}): add --survey.", file=sys.stderr)
+            return 2
+        campaign = found[0]
         try:
             paths = build_school_packs(session, args.survey or campaign.survey_id, args.campaign, args.out,
                                        progress=progress, workers=args.workers)

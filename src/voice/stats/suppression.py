@@ -151,14 +151,40 @@ def _rule_of_thumb(table: Table, hidden: np.ndarray) -> None:
 
 
 def _unsafe(table: Table, hidden_flat: np.ndarray, constraints) -> list[int]:
-    """Hidden cells that the shown figures pin down (see the module docstring)."""
-    values = table.values.ravel()
-    hidden_cells = np.flatnonzero(hidden_flat)
-    if hidden_cells.size == 0:
-        return []
+    """Hidden cells that the shown figures pin down (see the module docstring).
+
+    The sums split into independent groups (cells linked through shared sums): each is audited on its
+    own, which keeps the matrices small (a few schools' cells rather than the whole county's).
+    """
     relevant = [c for c in constraints if any(hidden_flat[i] for i, _ in c)]
     if not relevant:
         return []
+    root: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root.setdefault(x, x)
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    for constraint in relevant:
+        cells = [i for i, _ in constraint if hidden_flat[i]]
+        first = find(cells[0])
+        for other in cells[1:]:
+            root[find(other)] = first
+    groups: dict[int, list] = {}
+    for constraint in relevant:
+        groups.setdefault(find(next(i for i, _ in constraint if hidden_flat[i])), []).append(constraint)
+    unsafe: list[int] = []
+    for part in groups.values():
+        unsafe.extend(_unsafe_in(table, hidden_flat, part))
+    return unsafe
+
+
+def _unsafe_in(table: Table, hidden_flat: np.ndarray, relevant) -> list[int]:
+    values = table.values.ravel()
+    hidden_cells = sorted({i for c in relevant for i, _ in c if hidden_flat[i]})
     positive = [i for i in hidden_cells if values[i] > 0]
     zeros = [i for i in hidden_cells if values[i] == 0]
     pos_index = {cell: k for k, cell in enumerate(positive)}
@@ -172,12 +198,16 @@ def _unsafe(table: Table, hidden_flat: np.ndarray, constraints) -> list[int]:
                 zero_cols[cell][row] = coef
     unsafe: list[int] = []
     if positive:
-        u, s, vt = np.linalg.svd(matrix, full_matrices=True)
-        rank = int((s > 1e-9 * max(1.0, s.max() if s.size else 1.0)).sum())
-        null = vt[rank:].T  # positive cells x null directions
-        movable = np.linalg.norm(null, axis=1) > 1e-9 if null.size else np.zeros(len(positive), bool)
-        unsafe.extend(cell for cell, ok in zip(positive, movable) if not ok)
-        span = u[:, :rank]
+        # Orthonormal bases of the column space (U) and row space (Q) of the sums, from the small Gram
+        # matrix: a positive cell is pinned when its unit vector lies in the row space (no null
+        # direction moves it), i.e. when its row of Q has length 1.
+        gram = matrix @ matrix.T
+        eigenvalues, vectors = np.linalg.eigh(gram)
+        keep = eigenvalues > 1e-8 * max(1.0, float(eigenvalues.max()))
+        span = vectors[:, keep]
+        rowspace = (matrix.T @ span) / np.sqrt(eigenvalues[keep])
+        pinned = (rowspace ** 2).sum(axis=1) > 1 - 1e-6
+        unsafe.extend(cell for cell, stuck in zip(positive, pinned) if stuck)
     else:
         span = np.zeros((len(relevant), 0))
     ncol = len(table.columns)
