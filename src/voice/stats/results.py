@@ -13,6 +13,8 @@ so the two breakdowns are suppressed together and cannot be played off against e
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
@@ -20,7 +22,7 @@ import numpy as np
 from sqlalchemy import and_, case, false, func, literal, literal_column, not_, or_, select, true
 from sqlalchemy.orm import Session
 
-from voice.models import Answer, Campaign, CampaignGroup, Group, Response
+from voice.models import Answer, Campaign, CampaignGroup, Group, Response, SurveyVersion
 from voice.stats.suppression import (
     ANSWERED,
     BASE,
@@ -201,12 +203,26 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
     options = {(q, k, o): n for q, k, o, n in session.execute(stmt)}
 
     bases: dict[tuple[str, str], tuple[int, int]] = {}
-    multi = [q.id for q in questions if q.type == "multi"]
+    multi = [q for q in questions if q.type == "multi"]
     if multi:
-        real = func.count(func.distinct(case((a.c.option_id != PREFER_NOT_TO_SAY, a.c.response_id))))
-        stmt = (select(a.c.question_id, key.label("k"), func.count(func.distinct(a.c.response_id)), real)
-                .select_from(base_from).where(*where, a.c.question_id.in_(multi)).group_by(a.c.question_id, key))
-        bases = {(q, k): (answered, base) for q, k, answered, base in session.execute(stmt)}
+        # Per respondent, not per answer row: did they answer the question, and choose a real option?
+        # (EXISTS on the answers' unique index beats COUNT(DISTINCT) over every answer row.)
+        columns = []
+        for q in multi:
+            for real in (False, True):
+                x = Answer.__table__.alias()
+                test = [x.c.response_id == r.c.id, x.c.question_id == q.id, x.c.option_id != ""]
+                if real:
+                    test.append(x.c.option_id != PREFER_NOT_TO_SAY)
+                exists = select(literal(1)).select_from(x).where(*test).exists()
+                if q.show_if is not None:
+                    exists = and_(exists, shown.shown(q.id))
+                columns.append(func.sum(case((exists, 1), else_=0)))
+        stmt = (select(key.label("k"), *columns).select_from(extend(r))
+                .where(_response_filter(r, survey.id, campaign_ids)).group_by(key))
+        for k, *sums in session.execute(stmt):
+            for n, q in enumerate(multi):
+                bases[(q.id, k)] = (int(sums[2 * n] or 0), int(sums[2 * n + 1] or 0))
 
     stmt = (select(key.label("k"), func.count(func.distinct(r.c.id))).select_from(extend(r))
             .where(_response_filter(r, survey.id, campaign_ids)).group_by(key))
@@ -296,16 +312,54 @@ def _rows(question: Question, table: Table, hidden: np.ndarray, include_root: bo
     return out
 
 
-def _computed(session: Session, survey: Survey, campaign_ids: list[int], by: str | None):
-    """(question, table, hidden) per closed question, plus respondents per SQL key."""
+_CACHE_SECONDS = 300  # also bounded by the data version: any submitted response changes the key
+_CACHE_SIZE = 64
+_cache: dict[tuple, tuple[float, object]] = {}
+_cache_lock = threading.Lock()
+
+
+def _data_version(session: Session, survey_id: str, campaign_ids: Sequence[int]) -> tuple:
+    """Changes when a response is submitted, erased or re-imported (cheap: the campaign/status index)."""
+    r = Response.__table__
+    row = session.execute(select(func.count(), func.max(r.c.id), func.max(r.c.updated_at))
+                          .where(_response_filter(r, survey_id, campaign_ids))).one()
+    groups = session.execute(select(func.count(), func.max(Group.id)).select_from(Group)).one()
+    return tuple(row) + tuple(groups)
+
+
+def _computed(session: Session, version: SurveyVersion, survey: Survey, campaign_ids: list[int], by: str | None):
+    """(question, table, hidden) per closed question, plus respondents per SQL key. Cached per data version."""
+    bind = session.get_bind()
+    key = (bind.url.render_as_string(hide_password=True), survey.id, version.id, version.content_hash,
+           tuple(campaign_ids), by,
+           _data_version(session, survey.id, campaign_ids))
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < _CACHE_SECONDS:
+            return hit[1]
+    result = _compute(session, survey, campaign_ids, by)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(min(_cache, key=lambda k: _cache[k][0]))
+        _cache[key] = (now, result)
+    return result
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _compute(session: Session, survey: Survey, campaign_ids: list[int], by: str | None):
     counts = _count(session, survey, campaign_ids, by)
     whole_counts = counts if by is None else None
-    keys_seen = set(counts.respondents)
-    layout = _layout(session, survey, by, keys_seen)
+    layout = _layout(session, survey, by, set(counts.respondents))
     out = []
     for question in closed_questions(survey):
         whole = None
         if not layout.additive:
+            # Overlapping breakdown values (a multi question) do not add up: count the whole area itself.
             if whole_counts is None:
                 whole_counts = _count(session, survey, campaign_ids, None)
             whole = _table(question, _layout(session, survey, None, ()), whole_counts, None).values[0]
@@ -317,10 +371,10 @@ def _computed(session: Session, survey: Survey, campaign_ids: list[int], by: str
 def raw_counts(session: Session, survey_id: str, campaign: str | None = None,
                by: str | None = None) -> dict[str, Table]:
     """Unsuppressed counts per question (for tests and audits only: never display these)."""
-    _, survey = get_survey(session, survey_id)
+    version, survey = get_survey(session, survey_id)
     check_breakdown(survey, by)
     campaign_ids = [c.id for c in resolve_campaign(session, survey_id, campaign)]
-    computed, _ = _computed(session, survey, campaign_ids, by)
+    computed, _ = _computed(session, version, survey, campaign_ids, by)
     return {question.id: table for question, table, _ in computed}
 
 
@@ -333,10 +387,10 @@ def question_results(session: Session, survey_id: str, campaign: str | None = No
     Rows come per question (survey order), breakdown value, then option (survey order) with
     prefer-not-to-say last. Raises UnknownSurvey, UnknownCampaign or UnknownBreakdown.
     """
-    _, survey = get_survey(session, survey_id)
+    version, survey = get_survey(session, survey_id)
     check_breakdown(survey, by)
     campaign_ids = [c.id for c in resolve_campaign(session, survey_id, campaign)]
-    computed, _ = _computed(session, survey, campaign_ids, by)
+    computed, _ = _computed(session, version, survey, campaign_ids, by)
     rows: list[ResultRow] = []
     wanted = set(question_ids) if question_ids is not None else None
     for question, table, hidden in computed:
@@ -446,12 +500,12 @@ class SchoolResults:
 def all_schools_vs_area(session: Session, survey_id: str, campaign: str,
                         include_invited: bool = True) -> tuple[Survey, list[SchoolResults]]:
     """Every group in the campaign (invited or with responses) beside the whole area: one query set, for packs."""
-    _, survey = get_survey(session, survey_id)
+    version, survey = get_survey(session, survey_id)
     campaigns = resolve_campaign(session, survey_id, campaign)
     campaign_ids = [c.id for c in campaigns]
     area_rows = question_results(session, survey_id, campaign)
     area = {(r.question_id, r.option_id): r for r in area_rows}
-    computed, respondents = _computed(session, survey, campaign_ids, GROUP)
+    computed, respondents = _computed(session, version, survey, campaign_ids, GROUP)
     by_school: dict[str, list[SchoolFigure]] = {}
     for question, table, hidden in computed:
         for row in _rows(question, table, hidden, include_root=False):
