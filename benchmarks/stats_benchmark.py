@@ -87,13 +87,16 @@ def main() -> int:
     parser.add_argument("--schools", type=int, default=128)
     parser.add_argument("--url", default="")
     parser.add_argument("--skip-packs", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep the data already loaded at --url")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="stats-bench-"))
     url = args.url or f"sqlite:///{workdir / 'bench.db'}"
-    reset(url)
+    if not args.reuse:
+        reset(url)
     print(f"database: {url.split('@')[-1]}  responses: {args.responses:,}  schools: {args.schools}  "
           f"cores: {os.cpu_count()}")
-    timed("load (bulk insert)", lambda: load(url, args.responses, args.schools))
+    if not args.reuse:
+        timed("load (bulk insert)", lambda: load(url, args.responses, args.schools))
     dispose_engine(url)  # cold: a new engine, no warm connection
 
     from voice.stats import question_results

@@ -90,3 +90,48 @@ def caption(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | None =
         tail = f" ({hidden} figure{'s' if hidden != 1 else ''} hidden: {SUPPRESSED_TEXT})" if hidden else ""
         parts.append(f"{name}, of {base:,} who answered: {said}{tail}.")
     return " ".join(parts)
+
+
+def pdf_bar_chart(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | None = None,
+                  series_labels: Mapping[tuple, str] | None = None, width: float = 430.0):
+    """The same chart as `bar_chart` (same data, order, colours and labels), drawn as vector shapes for
+    PDFs: about a millisecond each, where rendering through vl-convert takes about 0.1 s, which matters
+    for 128 school packs of a dozen charts. Returns a reportlab Drawing."""
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.lib import colors
+
+    frame = chart_frame(rows, option_labels, series_labels)
+    series = list(dict.fromkeys(frame["series"]))
+    options = list(dict.fromkeys(frame.sort_values("order")["option"]))
+    bar, gap, label_width, legend = 11.0, 7.0, 150.0, 18.0 if len(series) > 1 else 0.0
+    plot = width - label_width - 115.0  # room on the right for "100.0% (1,234 of 5,678)"
+    height = legend + 14 + len(options) * (len(series) * bar + gap)
+    drawing = Drawing(width, height)
+    top = height - 4
+    for k in range(0, 101, 25):  # light gridlines at 0, 25, 50, 75, 100%
+        x = label_width + plot * k / 100
+        drawing.add(Line(x, legend + 12, x, top, strokeColor=colors.HexColor("#DDDDDD"), strokeWidth=0.5))
+        drawing.add(String(x, legend + 2, f"{k}%", fontSize=7, textAnchor="middle"))
+    y = top
+    lookup = {(r.option, r.series): r for r in frame.itertuples()}
+    for option in options:
+        label = option if len(option) <= 34 else option[:33] + "…"
+        drawing.add(String(label_width - 4, y - len(series) * bar / 2 - 3, label, fontSize=8, textAnchor="end"))
+        for s, name in enumerate(series):
+            y -= bar
+            item = lookup.get((option, name))
+            if item is None:
+                continue
+            length = 0.0 if item.percent is None or item.percent != item.percent else plot * item.percent / 100
+            if length > 0:
+                drawing.add(Rect(label_width, y + 1, length, bar - 2, fillColor=colors.HexColor(OKABE_ITO[s]),
+                                 strokeColor=None))
+            drawing.add(String(label_width + length + 3, y + 2.5, item.label, fontSize=7))
+        y -= gap
+    if legend:
+        x = label_width
+        for s, name in enumerate(series):
+            drawing.add(Rect(x, 3, 8, 8, fillColor=colors.HexColor(OKABE_ITO[s]), strokeColor=None))
+            drawing.add(String(x + 11, 4, name, fontSize=8))
+            x += 20 + 5 * len(name)
+    return drawing

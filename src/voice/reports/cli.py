@@ -32,6 +32,8 @@ def register(subparsers) -> None:
     schools.add_argument("--survey", help="survey id (default: the campaign's survey)")
     schools.add_argument("--out", required=True, help="folder to write the PDFs into")
     schools.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
+    schools.add_argument("--charts", choices=("vector", "png"), default="vector",
+                         help="vector drawings (fast, default) or the screen's chart as PNG (slow)")
     schools.set_defaults(func=run_schools)
 
 
@@ -70,7 +72,7 @@ def run_schools(args: argparse.Namespace) -> int:
         campaign = found[0]
         try:
             paths = build_school_packs(session, args.survey or campaign.survey_id, args.campaign, args.out,
-                                       progress=progress, workers=args.workers)
+                                       progress=progress, workers=args.workers, charts=args.charts)
         except (UnknownSurvey, StatsError) as exc:
             print(str(exc), file=sys.stderr)
             return 2

@@ -173,6 +173,11 @@ def _breakdown_join(by: str | None, r, survey: Survey):
                                               b.c.option_id != ""))), func.coalesce(b.c.option_id, NO_VALUE)
 
 
+def _grouping(by: str | None, key) -> tuple:
+    # PostgreSQL refuses GROUP BY '' (a constant): the whole area is simply not grouped.
+    return () if by is None else (key,)
+
+
 @dataclass
 class _Counts:
     """Aggregated counts for one survey/campaign/breakdown, straight from SQL."""
@@ -190,42 +195,43 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
     a = Answer.__table__.alias("a")
     extend, key = _breakdown_join(by, r, survey)
     shown = _ShownSQL(survey, r.c.id)
-    conditional = [q for q in questions if q.show_if is not None]
-    # Answers to a question the skip logic hid (possible in imported data) do not count.
-    skip_ok = or_(a.c.question_id.not_in([q.id for q in conditional]),
-                  *(and_(a.c.question_id == q.id, shown.shown(q.id)) for q in conditional)) if conditional else true()
     base_from = extend(a.join(r, r.c.id == a.c.response_id))
-    where = [_response_filter(r, survey.id, campaign_ids), a.c.question_id.in_([q.id for q in questions]),
-             a.c.option_id != "", skip_ok]
-    # One row per chosen option per response (unique), so COUNT(*) counts respondents.
-    stmt = (select(a.c.question_id, key.label("k"), a.c.option_id, func.count())
-            .select_from(base_from).where(*where).group_by(a.c.question_id, key, a.c.option_id))
-    options = {(q, k, o): n for q, k, o, n in session.execute(stmt)}
+    conditional = [q for q in questions if q.show_if is not None]
+    plain = [q for q in questions if q.show_if is None]
+
+    def answered_where(group: list[Question]) -> list:
+        where = [_response_filter(r, survey.id, campaign_ids), a.c.question_id.in_([q.id for q in group]),
+                 a.c.option_id != ""]
+        if group and group[0].show_if is not None:
+            # Answers to a question the skip logic hid (possible in imported data) do not count.
+            where.append(or_(*(and_(a.c.question_id == q.id, shown.shown(q.id)) for q in group)))
+        return where
+
+    options: dict[tuple[str, str, str], int] = {}
+    for group in (plain, conditional):  # apart, so the skip-logic test runs only on follow-up answers
+        if not group:
+            continue
+        # One row per chosen option per response (unique), so COUNT(*) counts respondents.
+        stmt = (select(a.c.question_id, key.label("k"), a.c.option_id, func.count())
+                .select_from(base_from).where(*answered_where(group))
+                .group_by(a.c.question_id, a.c.option_id, *_grouping(by, key)))
+        options.update({(q, k, o): n for q, k, o, n in session.execute(stmt)})
 
     bases: dict[tuple[str, str], tuple[int, int]] = {}
-    multi = [q for q in questions if q.type == "multi"]
-    if multi:
-        # Per respondent, not per answer row: did they answer the question, and choose a real option?
-        # (EXISTS on the answers' unique index beats COUNT(DISTINCT) over every answer row.)
-        columns = []
-        for q in multi:
-            for real in (False, True):
-                x = Answer.__table__.alias()
-                test = [x.c.response_id == r.c.id, x.c.question_id == q.id, x.c.option_id != ""]
-                if real:
-                    test.append(x.c.option_id != PREFER_NOT_TO_SAY)
-                exists = select(literal(1)).select_from(x).where(*test).exists()
-                if q.show_if is not None:
-                    exists = and_(exists, shown.shown(q.id))
-                columns.append(func.sum(case((exists, 1), else_=0)))
-        stmt = (select(key.label("k"), *columns).select_from(extend(r))
-                .where(_response_filter(r, survey.id, campaign_ids)).group_by(key))
-        for k, *sums in session.execute(stmt):
-            for n, q in enumerate(multi):
-                bases[(q.id, k)] = (int(sums[2 * n] or 0), int(sums[2 * n + 1] or 0))
+    for group in ([q for q in plain if q.type == "multi"], [q for q in conditional if q.type == "multi"]):
+        if not group:
+            continue
+        # Per respondent and question: answered at all, and chose an option other than prefer-not-to-say.
+        real = func.max(case((a.c.option_id != PREFER_NOT_TO_SAY, 1), else_=0))
+        per_response = (select(a.c.question_id.label("q"), key.label("k"), real.label("real"))
+                        .select_from(base_from).where(*answered_where(group))
+                        .group_by(a.c.response_id, a.c.question_id, *_grouping(by, key))).subquery()
+        stmt = (select(per_response.c.q, per_response.c.k, func.count(), func.sum(per_response.c.real))
+                .group_by(per_response.c.q, *(() if by is None else (per_response.c.k,))))
+        bases.update({(q, k): (int(n), int(real_n or 0)) for q, k, n, real_n in session.execute(stmt)})
 
     stmt = (select(key.label("k"), func.count(func.distinct(r.c.id))).select_from(extend(r))
-            .where(_response_filter(r, survey.id, campaign_ids)).group_by(key))
+            .where(_response_filter(r, survey.id, campaign_ids)).group_by(*_grouping(by, key)))
     respondents = {k: n for k, n in session.execute(stmt)}
     return _Counts(options, bases, respondents)
 
@@ -419,7 +425,7 @@ def respondent_counts(session: Session, survey_id: str, campaign: str | None = N
         extend, key = _breakdown_join(by, r, survey)
         frm = extend(r)
     stmt = (select(key, func.count(func.distinct(r.c.id))).select_from(frm)
-            .where(_response_filter(r, survey_id, campaign_ids)).group_by(key))
+            .where(_response_filter(r, survey_id, campaign_ids)).group_by(*_grouping(by, key)))
     counts = {k: n for k, n in session.execute(stmt)}
     if by is None:
         return {None: counts.get(NO_VALUE, 0)}
