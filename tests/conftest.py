@@ -100,13 +100,12 @@ def _delete_all_rows(engine: Engine) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
     # Parsed survey versions are cached by id; SQLite reuses ids after a delete, so forget them.
-    try:
-        from voice.surveys import registry
+    from voice.stats.results import clear_cache
+    from voice.surveys import registry
 
-        with registry._parsed_lock:
-            registry._parsed.clear()
-    except (ImportError, AttributeError):
-        pass
+    with registry._parsed_lock:
+        registry._parsed.clear()
+    clear_cache()  # cached figures are keyed by ids that SQLite reuses
 
 
 @pytest.fixture

@@ -11,22 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voice.evidence.errors import NotFound, Refused
-from voice.models import Answer, Campaign, Measure, Response
+from voice.models import Campaign, Measure
 
-try:  # PENDING(feat/stats): drop this fallback once voice.stats is merged.
-    from voice.stats import SUPPRESSED_TEXT, question_results
-    try:
-        from voice.stats import MIN_BASE
-    except ImportError:
-        MIN_BASE = 10
-except ImportError:
-    question_results = None
-    MIN_BASE = 10  # the partnership's small-number rule: no figure from fewer than 10 answers
-    SUPPRESSED_TEXT = "fewer than 10"
+from voice.stats import question_results
+from voice.stats.suppression import MIN_BASE, SUPPRESSED_TEXT
 
 ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 
@@ -144,23 +136,12 @@ def _counts(session: Session, measure: Measure, campaign: str) -> tuple[int, int
     if campaign_row is None:
         raise Refused(f"'{campaign}' is not a campaign of the {measure.survey_id} survey, which "
                       f"'{measure.label}' counts.")
-    if question_results is not None:
-        rows = [r for r in question_results(session, measure.survey_id, campaign, None)
-                if _get(r, "question_id", measure.question_id) == measure.question_id]
-        chosen = [r for r in rows if _get(r, "option_id") in measure.option_ids]
-        base = max((_get(r, "base") or 0 for r in rows), default=0)
-        count = sum(_get(r, "count") or 0 for r in chosen)
-        return count, base, any(_get(r, "suppressed") for r in rows) or None
-    # PENDING(feat/stats): temporary count until voice.stats lands. The base is everyone in the
-    # campaign who answered the question, so it follows skip logic ("of these").
-    answered = (select(func.count(func.distinct(Answer.response_id)))
-                .join(Response, Response.id == Answer.response_id)
-                .where(Response.campaign_id == campaign_row.id, Response.status == "submitted",
-                       Answer.question_id == measure.question_id))
-    base = session.scalar(answered) or 0
-    count = session.scalar(answered.where(Answer.option_id.in_(measure.option_ids))) or 0
-    return count, base, None
+    rows = [r for r in question_results(session, measure.survey_id, campaign, None,
+                                        question_ids=[measure.question_id])
+            if r.question_id == measure.question_id and r.option_id in measure.option_ids]
+    # The base of the chosen options (those shown the question who answered it, "prefer not to say"
+    # kept apart), so "% of these" follows skip logic as every other figure does.
+    base = max((r.base or 0 for r in rows), default=0)
+    count = sum(r.count or 0 for r in rows)
+    return count, base, any(r.suppressed for r in rows) or None
 
-
-def _get(row, name: str, default=None):
-    return row.get(name, default) if isinstance(row, dict) else getattr(row, name, default)

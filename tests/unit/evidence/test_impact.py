@@ -108,14 +108,14 @@ def test_a_measure_over_two_campaigns(session, plan):
         session.add(c)
         session.flush()
         campaigns[year] = {"id": c.id, "version": version}
-    _answers(session, campaigns[2016], yes=3, no=27)   # 10%
-    _answers(session, campaigns[2017], yes=6, no=24)   # 20%
+    _answers(session, campaigns[2016], yes=12, no=48)   # 20%
+    _answers(session, campaigns[2017], yes=24, no=36)   # 40%
     voice = priorities.find_priority(session, "voice_of_child")
     m = priorities.add_measure(session, voice.id, survey_id="mini", question_id="felt_unsafe_online",
                                option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good", by="f")
     assert impact.campaigns_for(session, m.id) == ["mini-2016", "mini-2017", "mini-open"]
     figures = impact.measure_figures(session, m.id, ["mini-2016", "mini-2017"])
-    assert [(f.count, f.base) for f in figures] == [(3, 30), (6, 30)]
+    assert [(f.count, f.base) for f in figures] == [(12, 60), (24, 60)]
     c = impact.measure_change(session, m.id, "mini-2016", "mini-2017")
-    assert (c.points, c.verdict) == (10.0, "worse")
+    assert (c.points, c.verdict) == (20.0, "worse")
     assert impact.measure_figures(session, m.id, ["mini-open"])[0].suppressed
