@@ -29,7 +29,7 @@ def app(world, engine, monkeypatch):
 def test_signed_out_sees_no_figures(world, engine, monkeypatch):
     monkeypatch.setattr(runtime, "engine", lambda: engine)
     at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert at.error and not at.dataframe
+    assert [t.value for t in at.title] == ["Not found or not allowed"] and not at.dataframe
 
 
 def test_tables_show_bases_and_hidden_figures(app):
