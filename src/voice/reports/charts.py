@@ -58,7 +58,7 @@ def bar_chart(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | None
     text = base.mark_text(align="left", dx=3, fontSize=10).encode(
         x=alt.X("text_at:Q", scale=alt.Scale(domain=[0, 100])), y=y,
         yOffset=alt.YOffset("series:N", sort=series), text="label:N")
-    height = max(60, 22 * len(options) * len(series))
+    height = max(60, 26 * len(options) * len(series))
     chart = alt.layer(bars, text).properties(width=width, height=height)
     return chart.properties(title=title) if title else chart
 

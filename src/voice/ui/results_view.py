@@ -90,6 +90,7 @@ def render_results() -> None:
 
 def _render_questions(survey, rows: list[ResultRow], by, labels: dict) -> None:
     from voice.reports.charts import bar_chart, caption
+    from voice.ui.charts import show_chart
 
     for question in [q for q in survey.questions if q.is_closed]:
         mine = [r for r in rows if r.question_id == question.id]
@@ -99,8 +100,7 @@ def _render_questions(survey, rows: list[ResultRow], by, labels: dict) -> None:
         series = {(r.by, r.value): labels.get(r.value, "Whole area") for r in mine}
         st.subheader(tr(question.text))
         if len(series) <= MAX_SERIES_IN_CHART:
-            st.altair_chart(bar_chart(mine, options, series), use_container_width=True)
-            st.caption("Chart description: " + caption(mine, options, series))
+            show_chart(bar_chart(mine, options, series), caption(mine, options, series))
         else:
             st.caption(f"{len(series)} breakdown values: too many for one chart, so the figures are in the table.")
         table = pd.DataFrame([{
