@@ -26,10 +26,19 @@ def _db(fn, *args, **kwargs):
     return with_retry(action)
 
 
+def _catch_up() -> None:
+    from voice.analysis.store import analyse_new_answers
+
+    with db_session() as session:
+        analyse_new_answers(session)
+
+
 def _when(at) -> str:
     return at.strftime("%d %b %Y %H:%M") + " UTC" if at else ""
 
 
+# Catch up first: answers that arrived without passing the submit hook (imports) are checked now.
+with_retry(lambda: _catch_up())
 st.title("Safeguarding queue")
 st.write("Answers the concern check flagged. Nothing has been done about any of them automatically: "
          "read each one and decide. Items still new after 24 hours are marked.")

@@ -61,7 +61,13 @@ def _load_demo_if_empty(engine: Engine) -> bool:
             return False  # real (or earlier demo) responses: never mix demo data in
         result = load_demo(session)
         log.info("%s", result)
-        return bool(result.loaded)
+    if result.loaded:
+        # Code the demo's free text now, so the queue, workspace and board are full from the first look.
+        from voice.analysis.store import analyse_new_answers
+
+        with session_scope(engine) as session:
+            log.info("demo text analysed: %s", analyse_new_answers(session))
+    return bool(result.loaded)
 
 
 @contextmanager

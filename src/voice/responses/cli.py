@@ -173,7 +173,18 @@ def _import_responses(args) -> int:
     if report.campaign_created:
         print(f"Created the campaign '{report.campaign}' for {report.survey_id}.")
     print(report)
+    _analyse_new_text()
     return 0
+
+
+def _analyse_new_text() -> None:
+    """Code new free text at once, so a disclosure in imported answers reaches the safeguarding queue now."""
+    from voice.analysis.store import analyse_new_answers
+    from voice.db import session_scope
+
+    with session_scope(_engine()) as session:
+        counts = analyse_new_answers(session)
+    print(f"Analysed {counts.total:,} free-text answers; {counts.flagged:,} flagged for the safeguarding queue.")
 
 
 def _problems_text(exc) -> str:
@@ -212,4 +223,5 @@ def _demo(args) -> int:
             print(f"Survey file problem (that survey is skipped): {problem}", file=sys.stderr)
         report = load_demo(session)
     print(report)
+    _analyse_new_text()
     return 0

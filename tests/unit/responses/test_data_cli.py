@@ -33,3 +33,20 @@ def test_import_commands_report_problems_and_success(session, published_surveys,
                  "--campaign", "esafety-2016"]) == 0
     out = capsys.readouterr().out
     assert "Created the campaign 'esafety-2016'" in out and "Imported 3 response(s)" in out
+
+
+def test_an_imported_disclosure_reaches_the_safeguarding_queue_at_once(session, published_surveys, monkeypatch,
+                                                                       capsys, database_url, tmp_path):
+    from sqlalchemy import select
+
+    from voice.models import SafeguardingItem
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    paper = tmp_path / "paper.csv"
+    paper.write_text("submitted_at,group,uses_webcam,esafety_worries\n"
+                     "2016-03-01T10:00:00,,no,my stepdad hits me when mum is out\n"
+                     "2016-03-01T10:05:00,,yes,people being mean on snapchat\n", encoding="utf-8")
+    assert _run(["import-responses", "esafety_year9", str(paper), "--campaign", "esafety-2016"]) == 0
+    assert "1 flagged for the safeguarding queue" in capsys.readouterr().out
+    items = session.scalars(select(SafeguardingItem)).all()
+    assert len(items) == 1 and "abuse_at_home" in items[0].categories
