@@ -58,6 +58,8 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="priorities"),
     PageSpec("pages/yswd_manage.py", "You said, we did: manage", ":material/edit_square:", frozenset({FACILITATOR}),
              "Evidence", url_path="yswd_manage"),
+    PageSpec("pages/results.py", "Results", ":material/bar_chart:", frozenset({FACILITATOR, BOARD, ADMIN}),
+             "Results", url_path="results"),
 )
 
 
