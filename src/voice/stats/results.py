@@ -227,7 +227,7 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
                         .select_from(base_from).where(*answered_where(group))
                         .group_by(a.c.response_id, a.c.question_id, *_grouping(by, key))).subquery()
         stmt = (select(per_response.c.q, per_response.c.k, func.count(), func.sum(per_response.c.real))
-                .group_by(per_response.c.q, *(() if by is None else (per_response.c.k,))))
+                .group_by(per_response.c.q, per_response.c.k))
         bases.update({(q, k): (int(n), int(real_n or 0)) for q, k, n, real_n in session.execute(stmt)})
 
     stmt = (select(key.label("k"), func.count(func.distinct(r.c.id))).select_from(extend(r))
