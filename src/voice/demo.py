@@ -325,7 +325,8 @@ def load_demo_evidence(session: Session) -> None:
     if not session.scalar(select(func.count()).select_from(RagStatus).where(RagStatus.priority_id.in_(ids))):
         for key, status, rationale in DEMO_RAG:
             if key in by_key:
-                plan.set_rag(session, by_key[key].id, status, rationale, DEMO_ACTOR_NAME)
+                # Dated inside the plan year, as a January board meeting would have set it.
+                plan.set_rag(session, by_key[key].id, status, rationale, DEMO_ACTOR_NAME, at=datetime(2021, 1, 20))
     labels = set(session.scalars(select(Measure.label).where(Measure.priority_id.in_(ids))))
     for key, survey_id, question_id, options, label, polarity in DEMO_MEASURES:
         if key in by_key and label not in labels:
