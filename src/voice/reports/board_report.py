@@ -117,14 +117,16 @@ def _summary(o: BoardOverview) -> list[Block]:
         out.append(Para(o.empty_explanation))
     if o.campaigns:
         surveys = sorted({c.survey_title for c in o.campaigns})
+        n = len({c.survey_id for c in o.campaigns})
         out.append(Para(
-            f"{o.respondents_text} young people answered {len(surveys)} survey{'s' if len(surveys) != 1 else ''} "
+            f"{o.respondents_text} young people answered {n} survey{'s' if n != 1 else ''} "
             f"({', '.join(surveys)}) in the campaigns below, which had opened by the end of the plan period."))
-        titles = [c.survey_title for c in o.campaigns]
+        # Two surveys may share a title (Year 6 and Year 9 "Staying safe online"): add the id to tell them apart.
+        shared = {t for t in {c.survey_title for c in o.campaigns}
+                  if len({c.survey_id for c in o.campaigns if c.survey_title == t}) > 1}
         out.append(Grid(("Campaign", "Survey", "Dates", "Schools and groups", "Young people"),
-                        tuple((c.title, c.survey_title if titles.count(c.survey_title) == len(
-                            {x.survey_id for x in o.campaigns if x.survey_title == c.survey_title}) == 1
-                            else f"{c.survey_title} ({c.survey_id})", f"{_date(c.opens)} to {_date(c.closes)}", f"{c.groups:,}",
+                        tuple((c.title, f"{c.survey_title} ({c.survey_id})" if c.survey_title in shared
+                               else c.survey_title, f"{_date(c.opens)} to {_date(c.closes)}", f"{c.groups:,}",
                                c.respondents_text) for c in o.campaigns), (3, 2.4, 2.6, 1.4, 1.4)))
     out.append(Heading("What young people told us", 2))
     if o.themes:
