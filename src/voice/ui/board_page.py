@@ -14,6 +14,7 @@ from voice.evidence.errors import NotFound
 from voice.reports.board import BoardOverview, PriorityCard, board_overview, measure_rows, period_ids, theme_rows
 from voice.security.access import Actor
 from voice.stats import SUPPRESSED_TEXT, format_count, format_percent
+from voice.ui.guard import page_link_if_listed
 from voice.ui.runtime import db_session
 
 PERIOD_KEY = "staff_board_period"  # staff_ keys are cleared on sign-out
@@ -80,7 +81,7 @@ def _headline(o: BoardOverview) -> None:
         st.dataframe(pd.DataFrame([{
             "Campaign": c.title, "Survey": c.survey_title,
             "Opened": f"{c.opens:%d %b %Y}" if c.opens else "always open", "Young people": c.respondents_text,
-        } for c in o.campaigns]), hide_index=True, use_container_width=True)
+        } for c in o.campaigns]), hide_index=True, width="stretch")
 
 
 def _report_download(actor: Actor, o: BoardOverview) -> None:
@@ -127,7 +128,7 @@ def _card(card: PriorityCard, period_id: str) -> None:
             _measure_table(card)
         if card.themes:
             st.markdown("**What young people wrote about**")
-            st.dataframe(_theme_frame(card.themes), hide_index=True, use_container_width=True)
+            st.dataframe(_theme_frame(card.themes), hide_index=True, width="stretch")
         for quote in card.quotes[:3]:
             st.text(f"“{quote.text}” {quote.attribution}")
         counts = card.item_counts
@@ -135,7 +136,8 @@ def _card(card: PriorityCard, period_id: str) -> None:
                    f"{counts['planned']} planned · {counts['not_possible']} not possible")
         if card.monitoring:
             st.warning("For monitoring: " + " ".join(card.monitoring), icon=":material/visibility:")
-        st.page_link(PRIORITY_PAGE, label=f"Look closer at {card.title}", icon=":material/arrow_forward:",
+        # Listed (hidden) in the app's navigation for these roles; skipped when the page runs on its own.
+        page_link_if_listed(PRIORITY_PAGE, label=f"Look closer at {card.title}", icon=":material/arrow_forward:",
                      query_params={"priority": card.key, "period": period_id})
 
 
@@ -143,7 +145,7 @@ def _measure_table(card: PriorityCard) -> None:
     st.dataframe(pd.DataFrame([{
         "Measure": m.label, "Direction wanted": m.polarity_words,
         **{f.campaign: f.text for f in m.figures}, "Change": m.change_text,
-    } for m in card.measures]), hide_index=True, use_container_width=True)
+    } for m in card.measures]), hide_index=True, width="stretch")
 
 
 def _theme_frame(themes) -> pd.DataFrame:
@@ -160,9 +162,9 @@ def _themes(themes, key: str) -> None:
         rows = theme_rows(shown)
         labels = {t.theme_id: t.name for t in shown}
         series = {(None, None): "Young people who wrote comments"}
-        st.altair_chart(bar_chart(rows, labels, series), use_container_width=True)
+        st.altair_chart(bar_chart(rows, labels, series), width="stretch")
         st.caption("Chart description: " + caption(rows, labels, series))
-    st.dataframe(_theme_frame(themes), hide_index=True, use_container_width=True)
+    st.dataframe(_theme_frame(themes), hide_index=True, width="stretch")
 
 
 # --- one priority ------------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def priority_page(actor: Actor) -> None:
             "Answer": q.option_label, "%": format_percent(q.percent, q.suppressed),
             "Number": format_count(q.count, q.suppressed),
             "Of": SUPPRESSED_TEXT if q.suppressed else f"{q.base:,} {q.base_group}",
-        } for q in card.questions]), hide_index=True, use_container_width=True)
+        } for q in card.questions]), hide_index=True, width="stretch")
         if card.more_questions:
             st.caption(f"{card.more_questions} more linked questions are on the Results page.")
     if card.themes:
@@ -219,13 +221,13 @@ def priority_page(actor: Actor) -> None:
     if card.items:
         st.dataframe(pd.DataFrame([{"You said": i.you_said, "We did": i.we_did or "No answer yet",
                                     "Status": i.status_words, "Waiting": i.waiting_words} for i in card.items]),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
     else:
         st.caption('No "you said, we did" items are linked to this priority yet.')
     if card.actions:
         st.dataframe(pd.DataFrame([{"What are we going to do?": a.what, "Who is responsible?": a.who,
                                     "When?": a.when, "Progress made": a.progress or "Not reported yet"}
-                                   for a in card.actions]), hide_index=True, use_container_width=True)
+                                   for a in card.actions]), hide_index=True, width="stretch")
 
     st.subheader("What difference it made")
     if card.measures:
@@ -237,7 +239,7 @@ def priority_page(actor: Actor) -> None:
             if any(not r.suppressed for r in rows):
                 labels = {"measure": m.label}
                 series = {("campaign", f.campaign): f.campaign_title for f in m.figures}
-                st.altair_chart(bar_chart(rows, labels, series, title=m.label), use_container_width=True)
+                st.altair_chart(bar_chart(rows, labels, series, title=m.label), width="stretch")
                 st.caption("Chart description: " + caption(rows, labels, series))
     else:
         st.caption("No measures are set for this priority yet.")
