@@ -108,3 +108,14 @@ def test_school_packs(filled, database_url, tmp_path):
     # South is elm + tiny: with the area figures published, elm must not be shown in full either.
     elm = pdf_text(tmp_path / "elm.pdf")
     assert "fewer than 10" in elm
+
+
+def test_packs_with_the_screen_charts_and_progress(filled, session, tmp_path):
+    from voice.reports.school_packs import build_school_packs
+
+    seen = []
+    paths = build_school_packs(session, SURVEY_ID, "w2016", tmp_path, progress=lambda *p: seen.append(p),
+                               workers=1, charts="png")
+    assert len(paths) == 4 and seen[0] == ("packs", 0, 4) and seen[-1] == ("packs", 4, 4)
+    ash = pdf_text(tmp_path / "ash.pdf")
+    assert "Ash Academy" in ash and "Chart description" in ash
