@@ -5,18 +5,11 @@ Thin on purpose: every figure comes from voice.stats.question_results (the same 
 
 from __future__ import annotations
 
-import streamlit as st
-
 from voice.security.roles import ADMIN, BOARD, FACILITATOR
-from voice.ui.results_view import render_results
-from voice.ui.session import current_roles
+from voice.ui.guard import require_page
 
-ROLES = (FACILITATOR, BOARD, ADMIN)
+actor = require_page(FACILITATOR, BOARD, ADMIN)
 
-# ACCESS CHECK — the single call site on this page. Replace with voice.ui.guard.require_page(*ROLES)
-# when feat/security lands.
-if not current_roles() & set(ROLES):
-    st.error("This page is for facilitators, board members and administrators. Please sign in.")
-    st.stop()
+from voice.ui.results_view import render_results  # noqa: E402
 
 render_results()
