@@ -5,12 +5,11 @@ Thin on purpose: every figure comes from voice.stats.question_results (the same 
 
 from __future__ import annotations
 
-import streamlit as st
-
 from voice.security.roles import ADMIN, BOARD, FACILITATOR
 from voice.ui.guard import require_page
-from voice.ui.results_view import render_results
 
 actor = require_page(FACILITATOR, BOARD, ADMIN)
+
+from voice.ui.results_view import render_results  # noqa: E402
 
 render_results()

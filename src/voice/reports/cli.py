@@ -35,6 +35,9 @@ def register(subparsers) -> None:
     schools.add_argument("--charts", choices=("vector", "png"), default="vector",
                          help="vector drawings (fast, default) or the screen's chart as PNG (slow)")
     schools.set_defaults(func=run_schools)
+    from voice.reports.board_cli import register_board
+
+    register_board()
 
 
 def run_schools(args: argparse.Namespace) -> int:

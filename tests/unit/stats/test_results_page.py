@@ -28,8 +28,11 @@ def app(world, engine, monkeypatch):
 
 def test_signed_out_sees_no_figures(world, engine, monkeypatch):
     monkeypatch.setattr(runtime, "engine", lambda: engine)
+    from voice.ui.guard import NOT_ALLOWED
+
     at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert [t.value for t in at.title] == ["Not found or not allowed"] and not at.dataframe
+    # The page's first line is require_page: the same refusal as every staff page, and no figures.
+    assert [t.value for t in at.title] == [NOT_ALLOWED] and not at.dataframe
 
 
 def test_tables_show_bases_and_hidden_figures(app):

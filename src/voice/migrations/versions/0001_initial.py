@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:45:52.506928
+Create Date: 2026-11-23 09:11:28.198886
 """
 from alembic import op
 import sqlalchemy as sa
