@@ -7,6 +7,7 @@ add their own sub-command with `add_report_command`.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 import sys
 import time
 
@@ -29,7 +30,7 @@ def register(subparsers) -> None:
         "schools", help="one PDF per school: its results beside the whole area's",
         description="One PDF per school in the campaign, small numbers suppressed.")
     schools.add_argument("--campaign", required=True, help="campaign name, e.g. esafety-2016")
-    schools.add_argument("--survey", help="survey id (default: the campaign's survey)")
+    schools.add_argument("--survey", help="only this survey (default: every survey the campaign covers)")
     schools.add_argument("--out", required=True, help="folder to write the PDFs into")
     schools.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
     schools.add_argument("--charts", choices=("vector", "png"), default="vector",
@@ -67,18 +68,17 @@ def run_schools(args: argparse.Namespace) -> int:
                   + (f" for survey '{args.survey}'" if args.survey else "")
                   + f". Campaigns: {', '.join(names) or 'none yet'}.", file=sys.stderr)
             return 2
-        if len(found) > 1:
-            # A wave such as esafety-2016 spans the Year 6 and Year 9 surveys: one pack set per survey.
-            print(f"Campaign '{args.campaign}' belongs to several surveys "
-                  f"({', '.join(sorted(c.survey_id for c in found))}): add --survey.", file=sys.stderr)
-            return 2
-        campaign = found[0]
-        try:
-            paths = build_school_packs(session, args.survey or campaign.survey_id, args.campaign, args.out,
-                                       progress=progress, workers=args.workers, charts=args.charts)
-        except (UnknownSurvey, StatsError) as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
+        # A wave such as esafety-2016 spans the Year 6 and Year 9 surveys: every school of the wave gets
+        # its pack, one folder per survey so a school's two packs never overwrite each other.
+        paths = []
+        for campaign in sorted(found, key=lambda c: c.survey_id):
+            out_dir = Path(args.out) / campaign.survey_id if len(found) > 1 else Path(args.out)
+            try:
+                paths += build_school_packs(session, campaign.survey_id, args.campaign, out_dir,
+                                            progress=progress, workers=args.workers, charts=args.charts)
+            except (UnknownSurvey, StatsError) as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
     if not paths:
         print(f"Campaign '{args.campaign}' has no schools or groups yet: no packs written.", file=sys.stderr)
         return 0

@@ -73,7 +73,7 @@ def _groups_by_code(session: Session, codes: Iterable[str]) -> list[Group]:
     unknown = [c for c in wanted if c.lower() not in found]
     if unknown:
         raise CampaignError(f"Unknown group code(s): {', '.join(unknown)}. Add them first with "
-                            "`voice import-groups`, or check the spelling (`voice list-groups`).")
+                            "`voice groups import`, or check the spelling (`voice groups list`).")
     return [found[c.lower()] for c in wanted]
 
 

@@ -1,9 +1,9 @@
 """`voice` commands for responses, groups, campaigns and demo data.
 
-voice import-groups FILE.csv
-voice list-groups
-voice create-campaign NAME SURVEY_ID [--opens DATE] [--closes DATE] [--title T] [--groups A,B]
-voice list-campaigns [SURVEY_ID]
+voice groups import FILE.csv
+voice groups list
+voice campaigns create NAME SURVEY_ID [--opens DATE] [--closes DATE] [--title T] [--groups A,B]
+voice campaigns list [SURVEY_ID]
 voice import-responses SURVEY_ID FILE.csv --campaign NAME
 voice export-responses SURVEY_ID [--campaign NAME] --out FILE.csv|FILE.xlsx
 voice demo
@@ -18,15 +18,18 @@ from datetime import datetime
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("import-groups", help="add or update groups (schools, YPAG, clubs) from a CSV",
+    groups = subparsers.add_parser("groups", help="groups: schools, YPAG, clubs")
+    groups_sub = groups.add_subparsers(dest="groups_command", metavar="ACTION", required=True)
+    p = groups_sub.add_parser("import", help="add or update groups from a CSV",
                               description="CSV header: code,name,area,type. Nothing is saved if any row is bad.")
     p.add_argument("file")
     p.set_defaults(func=_import_groups)
-
-    p = subparsers.add_parser("list-groups", help="list groups and their codes")
+    p = groups_sub.add_parser("list", help="list groups and their codes")
     p.set_defaults(func=_list_groups)
 
-    p = subparsers.add_parser("create-campaign", help="create a campaign (a survey run over a period)")
+    campaigns = subparsers.add_parser("campaigns", help="campaigns: a survey run over a period")
+    campaigns_sub = campaigns.add_subparsers(dest="campaigns_command", metavar="ACTION", required=True)
+    p = campaigns_sub.add_parser("create", help="create a campaign")
     p.add_argument("name", help="lower-case, like esafety-2016")
     p.add_argument("survey_id")
     p.add_argument("--opens", type=_date, help="YYYY-MM-DD (UTC)")
@@ -34,8 +37,7 @@ def register(subparsers) -> None:
     p.add_argument("--title", default="")
     p.add_argument("--groups", default="", help="group codes invited, comma separated")
     p.set_defaults(func=_create_campaign)
-
-    p = subparsers.add_parser("list-campaigns", help="list campaigns")
+    p = campaigns_sub.add_parser("list", help="list campaigns")
     p.add_argument("survey_id", nargs="?")
     p.set_defaults(func=_list_campaigns)
 
@@ -103,7 +105,7 @@ def _list_groups(args) -> int:
         for g in groups:
             print(f"{g.code:<16} {g.name}  [{g.type}; {g.area or 'no area'}]{'  (demo)' if g.is_demo else ''}")
     if not groups:
-        print("No groups yet. Add them with: voice import-groups groups.csv")
+        print("No groups yet. Add them with: voice groups import groups.csv")
     return 0
 
 

@@ -238,7 +238,7 @@ class RowChecker:
         group_id = self.group_ids.get(code.lower())
         if group_id is None:
             problems.append(Problem(line, GROUP_COLUMN, f"There is no group with the code '{code}'. Add it first "
-                                                        "with `voice import-groups`, or leave the cell blank."))
+                                                        "with `voice groups import`, or leave the cell blank."))
         return group_id
 
     def _answer(self, line: int, question: Question, raw: str, problems: list[Problem]) -> AnswerValue | None:

@@ -24,7 +24,7 @@ def test_progress_line_every_five_percent(capsys):
 
 def test_import_commands_report_problems_and_success(session, published_surveys, monkeypatch, capsys, database_url):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    assert _run(["import-groups", str(FIXTURES / "groups_good.csv")]) == 0
+    assert _run(["groups", "import", str(FIXTURES / "groups_good.csv")]) == 0
     assert _run(["import-responses", "esafety_year9", str(FIXTURES / "esafety_year9_bad.csv"),
                  "--campaign", "esafety-2016"]) == 1
     err = capsys.readouterr().err
