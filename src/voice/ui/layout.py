@@ -14,12 +14,15 @@ _CSS = """
 .stMainBlockContainer, [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 /* Touch targets of at least 44 px for every choice and button (WCAG 2.5.5 / 2.5.8). */
 [data-testid="stRadioOption"], [data-testid="stRadio"] label,
-[data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
-.stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height: 44px; }
-[data-testid="stMarkdownContainer"] a[href^="tel:"] { display: inline-block; min-height: 44px; line-height: 44px; }
-/* A focus ring that keyboard users can see on every control. */
-button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible,
-[role="radio"]:focus-visible, label:has(input:focus-visible) { outline: 3px solid #1d5b8f; outline-offset: 2px; }
+[data-testid="stCheckbox"] label { min-height: 44px; min-width: 44px; align-items: center; }
+.stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height: 44px; min-width: 44px; }
+[data-testid="stMarkdownContainer"] a[href^="tel:"] {
+  display: inline-block; min-height: 44px; min-width: 44px; line-height: 44px; }
+/* A focus ring that keyboard users can see on every control (WCAG 2.4.7). Prefixed with .stApp so it
+   outranks Streamlit's own `.st-emotion-cache-…:focus-visible { outline: none }` rules. */
+.stApp button:focus-visible, .stApp a:focus-visible, .stApp input:focus-visible, .stApp textarea:focus-visible,
+.stApp [role="radio"]:focus-visible, .stApp summary:focus-visible,
+.stApp label:has(input:focus-visible) { outline: 3px solid #1d5b8f; outline-offset: 2px; }
 </style>
 """
 
