@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -166,15 +166,33 @@ def test_a_young_person_completes_each_builtin_survey_on_a_phone(app_server, yp,
     checks.assert_ok()
 
 
+def _publish_a_you_said_we_did_item(database_url: str) -> str:
+    """One published item, so the public page is checked (and pictured) with something on it."""
+    from voice.db import get_engine, session_scope, upgrade
+    from voice.evidence import priorities, you_said_we_did as yswd
+
+    engine = get_engine(database_url)
+    upgrade(engine)
+    words = "You said it is hard to know who to talk to when something online worries you"
+    with session_scope(engine) as session:
+        priorities.import_plan_file(session, ROOT / "surveys" / "analysis" / "priorities_2020-21.yaml")
+        item = yswd.create_item(session, you_said=words, raised_at=date(2020, 2, 10), created_by="a11y",
+                                audience="ypag", status="done", responded_at=date(2020, 3, 2),
+                                we_did="Every school now puts up a poster saying who to talk to, with Childline's number")
+        yswd.publish_item(session, item.id, "a11y")
+    return words
+
+
 def test_other_young_people_pages_pass_the_same_checks(app_server, yp):
     """The landing page, error pages and the public "you said, we did" page."""
     page = yp
+    published = _publish_a_you_said_we_did_item(app_server.database_url)
     checks = Checks(page)
     pages = [
         ("", "Have your say", "landing (no link)"),
         ("/?survey=no_such_survey", "We couldn't find that survey", "unknown survey"),
         ("/?resume=ZZZZ-ZZZZ", "We couldn't find your answers", "unknown resume code"),
-        ("/you_said_we_did", "You said", "you said, we did"),
+        ("/you_said_we_did", published, "you said, we did"),
     ]
     for path, expected, name in pages:
         page.goto(f"{app_server.url}{path}")
