@@ -192,6 +192,9 @@ def doc_screenshot(page, name: str, full_page: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     size = page.viewport_size
+    # From the top of the page, whatever the test scrolled to.
+    page.evaluate("""() => { window.scrollTo(0, 0); document.querySelectorAll(
+        "[data-testid='stMain'], [data-testid='stAppViewContainer']").forEach(el => el.scrollTop = 0); }""")
     if full_page:
         # Streamlit's main area scrolls inside a fixed-height app, so Playwright's full_page sees one
         # screen only: make the window as tall as the content for the picture instead.

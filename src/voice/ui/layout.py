@@ -24,6 +24,8 @@ _CSS = """
 /* Captions: Streamlit fades the text colour to 60 % opacity, under 4.5:1 on the sidebar's tinted
    background (WCAG 1.4.3). A solid grey instead: 6.5:1 on white, 5.9:1 on the tint. */
 .stApp [data-testid="stCaptionContainer"] { color: #55585d; opacity: 1; }
+/* Comments in code boxes (e.g. the codebook's YAML): Streamlit's grey is 3.5:1 on the box; this is 6:1. */
+.stApp [data-testid="stCode"] .token.comment { color: #5c6070; }
 /* A disabled control's label stays readable (Streamlit greys it to 2.5:1): people still need to know
    what the control is, and axe cannot tell the label belongs to something disabled. */
 .stApp [data-testid="stElementContainer"]:has(:disabled) [data-testid="stWidgetLabel"] { color: #55585d; }
