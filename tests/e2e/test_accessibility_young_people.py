@@ -34,7 +34,6 @@ QUESTION = "[class*='st-key-q-']"  # each question's container (survey_flow: key
 @pytest.fixture(scope="module")
 def yp(browser):
     """One phone page for the module: pages are reused, not reopened for every test."""
-    axe_available()
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(20000)
@@ -118,6 +117,7 @@ def _step_label(page) -> str:
 
 @pytest.mark.parametrize("survey_id", SURVEY_IDS)
 def test_a_young_person_completes_each_builtin_survey_on_a_phone(app_server, yp, survey_id):
+    axe_available()
     page = yp
     checks = Checks(page)
     page.goto(f"{app_server.url}/?survey={survey_id}")
@@ -185,6 +185,7 @@ def _publish_a_you_said_we_did_item(database_url: str) -> str:
 
 def test_other_young_people_pages_pass_the_same_checks(app_server, yp):
     """The landing page, error pages and the public "you said, we did" page."""
+    axe_available()
     page = yp
     published = _publish_a_you_said_we_did_item(app_server.database_url)
     checks = Checks(page)
