@@ -24,7 +24,8 @@ for spec in pages_for(roles):
 for spec in hidden_pages_for(roles):
     sections.setdefault(spec.section, []).append(
         st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path, visibility="hidden"))
-navigation = st.navigation(sections, position="sidebar" if roles else "hidden")
+# expanded: a facilitator has more than twelve pages; Streamlit would hide some behind "View more".
+navigation = st.navigation(sections, position="sidebar" if roles else "hidden", expanded=True)
 sidebar_account(roles)
 show_notice()
 navigation.run()

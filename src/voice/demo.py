@@ -5,6 +5,10 @@ Everything here is made up, marked `is_demo`, and every campaign title starts wi
 The numbers are generated with a fixed seed to roughly reproduce the 2016 e-safety results
 (see docs/data.md), with 2017 a little better on some measures, so charts, "of these" bases,
 trends and small-number suppression all have something true-to-life to show.
+
+So a newcomer's board overview has something in it, the demo also loads the 2020/21 plan, codes the
+demo comments, approves a few quotes (from answers whose demo respondent said yes to quoting), and
+adds RAG judgements, two extra measures and "you said, we did" items, every one marked DEMO.
 """
 
 from __future__ import annotations
@@ -261,7 +265,127 @@ def load_demo(session: Session) -> DemoReport:
             continue
         records = generate_records(survey, spec, groups)
         report.loaded[key] = insert_responses(session, version, campaign, records, source="demo")
+    if report.loaded:
+        load_demo_evidence(session)
     return report
+
+
+# --- the board's side: plan, RAG, measures, quotes, "you said, we did" ---------------------------------
+
+DEMO_MARK = "DEMO"
+DEMO_ACTOR_NAME = "demo"
+# (priority key, status, rationale): invented judgements, so the overview shows every colour.
+DEMO_RAG = [
+    ("statutory", "green", "DEMO – reviews completed on time this year; learning briefings shared."),
+    ("voice_of_child", "green", "DEMO – e-safety survey ran in every secondary school; YPAG at each board."),
+    ("mental_health", "amber", "DEMO – YPAG action plan agreed but CAMHS waiting times not yet reported back."),
+    ("communications", "amber", "DEMO – reporting campaign delayed to the spring term."),
+    ("domestic_abuse", "red", "DEMO – audit not started; children's views not yet gathered."),
+]
+# (priority key, survey, question, options, label, polarity): measures the plan file does not have.
+DEMO_MEASURES = [
+    ("mental_health", "ypag_wellbeing", "know_where_to_get_help", ["yes"],
+     "DEMO: % who know where to get help with their mental health", "high_is_good"),
+    ("domestic_abuse", "safe_feel_safe", "feel_safe_home", ["always", "mostly"],
+     "DEMO: % who feel safe at home always or mostly", "high_is_good"),
+]
+# (you said, we did, status, reason, raised, answered, priorities, published)
+DEMO_ITEMS = [
+    ("DEMO: You said there should be more information on how to protect yourself against cyber-bullying.",
+     "We worked with the YPAG on a leaflet and assembly for every secondary school.", "done", "",
+     (2020, 2, 14), (2020, 6, 1), ["voice_of_child", "communications"], True),
+    ("DEMO: You said mental health should be on the school curriculum.",
+     "We asked schools to include it in PSHE and are checking which do.", "in_progress", "",
+     (2020, 2, 14), (2020, 9, 15), ["mental_health"], True),
+    ("DEMO: You said being pulled out of lessons for support makes it obvious to everyone.",
+     "", "planned", "", (2020, 6, 26), None, ["mental_health"], False),
+    ("DEMO: You said CAMHS waiting lists are too long.",
+     "We cannot change waiting lists ourselves; we took your views to the health commissioners.",
+     "not_possible", "CAMHS is run by the health service, not the partnership; we passed your views on.",
+     (2020, 6, 26), (2020, 10, 1), ["mental_health"], True),
+    ("DEMO: You said you want to know what happens when you report something online.",
+     "", "planned", "", (2020, 7, 1), None, ["communications"], False),
+]
+
+
+def load_demo_evidence(session: Session) -> None:
+    """The plan, coded comments, approved quotes, RAG, measures and items for the demo (each step only once)."""
+    from voice.analysis.store import analyse_new_answers
+    from voice.config import get_settings
+    from voice.evidence import priorities as plan
+    from voice.models import Measure, PlanPeriod, Quote, RagStatus, YouSaidWeDid
+
+    plan.seed_default_plan(session, get_settings().definitions_dir)
+    analyse_new_answers(session)
+    period = plan.current_period(session)
+    if period is None:
+        return
+    by_key = {p.key: p for p in period.priorities}
+    ids = [p.id for p in by_key.values()]
+    if not session.scalar(select(func.count()).select_from(RagStatus).where(RagStatus.priority_id.in_(ids))):
+        for key, status, rationale in DEMO_RAG:
+            if key in by_key:
+                # Dated inside the plan year, as a January board meeting would have set it.
+                plan.set_rag(session, by_key[key].id, status, rationale, DEMO_ACTOR_NAME, at=datetime(2021, 1, 20))
+    labels = set(session.scalars(select(Measure.label).where(Measure.priority_id.in_(ids))))
+    for key, survey_id, question_id, options, label, polarity in DEMO_MEASURES:
+        if key in by_key and label not in labels:
+            try:
+                plan.add_measure(session, by_key[key].id, survey_id=survey_id, question_id=question_id,
+                                 option_ids=options, label=label, polarity=polarity, by=DEMO_ACTOR_NAME)
+            except Exception:  # a survey changed under the demo: leave that measure out
+                log.warning("demo measure %s not added", label)
+    if not session.scalar(select(func.count()).select_from(Quote)):
+        _demo_quotes(session)
+    if not session.scalar(select(func.count()).select_from(YouSaidWeDid).where(YouSaidWeDid.period_id == period.id)):
+        _demo_items(session, period.id, set(by_key))
+
+
+def _demo_quotes(session: Session, per_priority: int = 3) -> None:
+    """Approve a few demo comments as quotes: distinct texts, spread over the priorities their themes link to."""
+    from voice.analysis.store import active_codebook
+    from voice.evidence.quotes import QuoteRefused, approve_quote, consenting_answers, make_quote
+    from voice.models import TextAnalysis
+    from voice.security.access import Actor
+    from voice.security.roles import FACILITATOR
+
+    actor = Actor(DEMO_ACTOR_NAME, frozenset({FACILITATOR}))
+    _, codebook = active_codebook(session)
+    links = {t.id: set(t.priorities) for t in codebook.themes}
+    candidates = consenting_answers(session, actor, limit=400)
+    themes = dict(session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
+                                  .where(TextAnalysis.answer_id.in_([c[0] for c in candidates]))).all())
+    taken: dict[str, int] = {}
+    seen_texts: set[str] = set()
+    for answer_id, _survey, _question, text in candidates:
+        if not text or text in seen_texts or len(text) < 25:
+            continue
+        # Decide before making the quote: making one and throwing it away is slow and fills the audit trail.
+        priorities = {p for t in themes.get(answer_id) or [] for p in links.get(t, ())}
+        if not any(taken.get(p, 0) < per_priority for p in priorities):
+            continue
+        try:
+            quote = make_quote(session, actor, answer_id)
+        except QuoteRefused:
+            continue
+        seen_texts.add(text)
+        approve_quote(session, actor, quote.id)
+        for p in quote.priority_ids:
+            taken[p] = taken.get(p, 0) + 1
+
+
+def _demo_items(session: Session, period_id: str, keys: set[str]) -> None:
+    from datetime import date
+
+    from voice.evidence.you_said_we_did import create_item, publish_item
+
+    for you_said, we_did, status, reason, raised, answered, priorities, published in DEMO_ITEMS:
+        item = create_item(session, you_said=you_said, raised_at=date(*raised), created_by=DEMO_ACTOR_NAME,
+                           period_id=period_id, we_did=we_did, status=status, not_possible_reason=reason,
+                           responded_at=date(*answered) if answered else None, audience="ypag",
+                           agency=f"{DEMO_MARK} partnership", priority_ids=[k for k in priorities if k in keys])
+        if published:
+            publish_item(session, item.id, DEMO_ACTOR_NAME)
 
 
 def _ensure_groups(session: Session, report: DemoReport) -> dict[str, int]:

@@ -1,1 +1,1 @@
-"""Board report, school packs, "you said, we did" sheets: writers over the stats and evidence services."""
+"""Board report, school packs, charts and "you said, we did" sheets: writers over the stats and evidence services."""

@@ -21,6 +21,7 @@ class PageSpec:
     section: str
     url_path: str | None = None
     signed_out_only: bool = False  # e.g. sign in: in the menu only while nobody is signed in
+    hidden: bool = False  # reachable by its roles (links, switch_page) but not listed in the menu
 
 
 PUBLIC = frozenset()
@@ -58,19 +59,26 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="priorities"),
     PageSpec("pages/yswd_manage.py", "You said, we did: manage", ":material/edit_square:", frozenset({FACILITATOR}),
              "Evidence", url_path="yswd_manage"),
+    PageSpec("pages/results.py", "Results", ":material/bar_chart:", frozenset({FACILITATOR, BOARD, ADMIN}),
+             "Results", url_path="results"),
+    PageSpec("pages/board_overview.py", "Board overview", ":material/dashboard:",
+             frozenset({FACILITATOR, BOARD, ADMIN}), "Board", url_path="board"),
+    PageSpec("pages/board_priority.py", "Priority in depth", ":material/zoom_in:",
+             frozenset({FACILITATOR, BOARD, ADMIN}), "Board", url_path="board_priority", hidden=True),
 )
 
 
 def pages_for(roles: frozenset[str]) -> list[PageSpec]:
     """The menu for someone holding `roles` (empty: a young person, or staff not signed in)."""
     return [p for p in PAGES
-            if (not p.roles or p.roles & roles) and not (p.signed_out_only and roles)]
+            if (not p.roles or p.roles & roles) and not (p.signed_out_only and roles) and not p.hidden]
 
 
 def hidden_pages_for(roles: frozenset[str]) -> list[PageSpec]:
     """Pages kept reachable but out of the menu: sign-in, once signed in, so the run straight after
-    signing in still finds the page it was on and can forward to the staff home page."""
-    return [p for p in PAGES if p.signed_out_only and roles]
+    signing in still finds the page it was on and can forward to the staff home page; and pages marked
+    `hidden` (a priority in depth, opened from the board overview) for the roles that may open them."""
+    return [p for p in PAGES if (p.signed_out_only and roles) or (p.hidden and p.roles & roles)]
 
 
 def default_page(roles: frozenset[str]) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 08:27:51.129988
+Create Date: 2026-11-23 08:40:47.055436
 """
 from alembic import op
 import sqlalchemy as sa

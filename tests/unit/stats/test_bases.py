@@ -1,0 +1,99 @@
+"""Bases follow the skip logic; prefer-not-to-say is kept apart (worked by hand)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from voice.models import Answer, Response
+from voice.stats import percentage, question_results
+from voice.stats.results import raw_counts
+from voice.stats.suppression import BASE
+from .helpers import SURVEY_ID, find
+
+
+def webcam_answers(users: int, chatting: int, threatened: int, non_users: int):
+    """`users` webcam users, of whom `chatting` chat to new people, of whom `threatened` were threatened."""
+    out = []
+    for i in range(users):
+        a = {"uses_webcam": "yes", "webcam_chat_new_people": "yes" if i < chatting else "no"}
+        if i < chatting:
+            a["threatened_on_webcam"] = "yes" if i < threatened else "no"
+        out.append(a)
+    out += [{"uses_webcam": "no"}] * non_users
+    return out
+
+
+def test_of_these_base_is_those_shown_the_question(world, session):
+    # 20 respondents, 14 use a webcam, 3 of these chat to new people -> base 14, 21.4%.
+    world.add("w2016", webcam_answers(users=14, chatting=3, threatened=1, non_users=6))
+    tables = raw_counts(session, SURVEY_ID, "w2016")
+    chat = tables["webcam_chat_new_people"]
+    base, yes = chat.values[0, chat.columns.index(BASE)], chat.values[0, chat.columns.index("yes")]
+    assert (base, yes, percentage(yes, base)) == (14, 3, 21.4)
+    webcam = tables["uses_webcam"]
+    assert webcam.values[0, webcam.columns.index(BASE)] == 20
+
+    # Published, 3 (and 6 non-users) are under 10; each is the only other option, so both options go.
+    rows = question_results(session, SURVEY_ID, "w2016")
+    for question in ("uses_webcam", "webcam_chat_new_people"):
+        for option in ("yes", "no"):
+            row = find(rows, question, option)
+            assert row.suppressed and (row.count, row.base, row.percent) == (None, None, None)
+    # Nobody preferred not to say: 0 of 14 is safe to show.
+    pnts = find(rows, "webcam_chat_new_people", "prefer_not_to_say")
+    assert (pnts.count, pnts.base, pnts.suppressed) == (0, 14, False)
+    # The third level has a base of 3: the whole question is hidden.
+    assert all(r.suppressed for r in rows if r.question_id == "threatened_on_webcam")
+
+
+def test_percent_of_these_when_big_enough(world, session):
+    # Scaled up so nothing is small: 200 respondents, 140 webcam users, 30 of these chat to new people.
+    world.add("w2016", webcam_answers(users=140, chatting=30, threatened=10, non_users=60))
+    rows = question_results(session, SURVEY_ID, "w2016")
+    chat_yes = find(rows, "webcam_chat_new_people", "yes")
+    assert (chat_yes.count, chat_yes.base, chat_yes.percent, chat_yes.suppressed) == (30, 140, 21.4, False)
+    threatened = find(rows, "threatened_on_webcam", "yes")
+    assert (threatened.count, threatened.base, threatened.percent) == (10, 30, 33.3)
+
+
+def test_prefer_not_to_say_kept_apart(world, session):
+    world.add("w2016", [{"uses_webcam": "yes"}] * 30 + [{"uses_webcam": "no"}] * 10
+              + [{"uses_webcam": "prefer_not_to_say"}] * 12)
+    rows = question_results(session, SURVEY_ID, "w2016")
+    yes = find(rows, "uses_webcam", "yes")
+    assert (yes.count, yes.base, yes.percent) == (30, 40, 75.0)  # 12 who preferred not to say are not in the base
+    pnts = find(rows, "uses_webcam", "prefer_not_to_say")
+    assert (pnts.count, pnts.base, pnts.percent) == (12, 52, 23.1)  # out of everyone who answered
+
+
+def test_answers_the_skip_logic_hid_do_not_count(world, session):
+    world.add("w2016", webcam_answers(users=30, chatting=12, threatened=0, non_users=20))
+    # A stale import: a non-user with an answer to the follow-up they were never shown.
+    stray = session.scalars(select(Response.id).join(Answer).where(Answer.question_id == "uses_webcam",
+                                                                   Answer.option_id == "no")).first()
+    session.add(Answer(response_id=stray, question_id="webcam_chat_new_people", option_id="yes"))
+    session.commit()
+    rows = question_results(session, SURVEY_ID, "w2016")
+    chat = find(rows, "webcam_chat_new_people", "yes")
+    assert (chat.count, chat.base) == (12, 30)
+
+
+def test_multi_is_percent_of_those_who_answered_it(world, session):
+    world.add("w2016", [{"apps": ["instagram", "snapchat"]}] * 10 + [{"apps": ["snapchat"]}] * 15
+              + [{"apps": ["prefer_not_to_say"]}] * 10 + [{"uses_webcam": "no"}] * 5)
+    rows = question_results(session, SURVEY_ID, "w2016")
+    snap = find(rows, "apps", "snapchat")
+    assert (snap.count, snap.base, snap.percent) == (25, 25, 100.0)
+    insta = find(rows, "apps", "instagram")
+    assert (insta.count, insta.base, insta.percent) == (10, 25, 40.0)
+    face = find(rows, "apps", "facebook")
+    assert (face.count, face.base, face.percent) == (0, 25, 0.0)
+    pnts = find(rows, "apps", "prefer_not_to_say")
+    assert (pnts.count, pnts.base) == (10, 35)
+
+
+def test_text_and_number_questions_have_no_rows(world, session):
+    world.add("w2016", [{"uses_webcam": "yes", "hours_online": 3}] * 12)
+    rows = question_results(session, SURVEY_ID, "w2016")
+    assert {r.question_id for r in rows} == {"year_group", "uses_webcam", "webcam_chat_new_people",
+                                             "threatened_on_webcam", "apps"}
