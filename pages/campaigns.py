@@ -100,9 +100,10 @@ with campaigns_tab:
             with st.container(border=True):
                 cols = st.columns([1, 2])
                 png = qr_png(link.url)
-                cols[0].image(png, width=150)
+                cols[0].image(png, width=150, alt=f"QR code for the link for {link.group_name}")  # WCAG 1.1.1
                 cols[1].markdown(f"**{link.group_name}**")
-                cols[1].code(link.url, language=None)
+                # Wrapped: a sideways-scrolling box cannot be scrolled by keyboard (axe scrollable-region-focusable).
+                cols[1].code(link.url, language=None, wrap_lines=True)
                 cols[1].download_button("QR code (PNG)", png, file_name=f"{campaign_name}-{link.group_code or 'all'}.png",
                                         mime="image/png", key=f"staff_qr_{chosen}_{link.group_code}")
 

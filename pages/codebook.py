@@ -81,7 +81,8 @@ with history_tab:
     } for h in history]), hide_index=True, width="stretch")
     numbers = [h.number for h in history]
     chosen = st.selectbox("Look at version", numbers, key="staff_cb_version")
-    st.code(_db(codebook_yaml, chosen), language="yaml")  # st.code shows text as written
+    # st.code shows text as written; wrapped, since a sideways-scrolling box can't be scrolled by keyboard.
+    st.code(_db(codebook_yaml, chosen), language="yaml", wrap_lines=True)
     if chosen != active.number and st.button(f"Use version {chosen} again", key="staff_cb_restore"):
         try:
             row = _db(save_codebook, _db(codebook_yaml, chosen), f"Restored version {chosen}")

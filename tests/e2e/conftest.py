@@ -142,3 +142,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print every axe-core run (page, number of violations, rule ids), so the CI log shows them."""
+    a11y = sys.modules.get("tests.e2e.a11y")
+    if a11y is None or not a11y.RESULTS:
+        return
+    terminalreporter.section("axe-core (WCAG 2.2 A/AA, target-size on)")
+    for run in a11y.RESULTS:
+        terminalreporter.write_line(run.summary())
+    path = a11y.write_results()
+    terminalreporter.write_line(f"{len(a11y.RESULTS)} pages checked; details in {path}")

@@ -111,7 +111,8 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
     assert "What helps you most?" not in phone_frame.inner_text()  # hidden until "Yes"
     phone_frame.locator(".st-key-staff_preview-q-feel_safe [data-testid='stRadioOption']",
                         has_text=re.compile("^Yes$")).click()
-    phone_frame.get_by_text("What helps you most?").wait_for()
+    # .first: the question is shown in bold and is also the choices' (hidden) label, for screen readers.
+    phone_frame.get_by_text("What helps you most?").first.wait_for()
     screenshot(page, "editor-preview-phone-frame")
 
     page.get_by_role("tab", name="Publish").click()

@@ -8,8 +8,10 @@ from voice.help_numbers import YOUNG_PEOPLE_LINES
 
 
 def _lines_markdown() -> str:
-    # tel: links so a tap on a phone starts the call.
-    return "  \n".join(f"**{line.name}:** [{line.number}](tel:{line.tel}), {line.when}" for line in YOUNG_PEOPLE_LINES)
+    # tel: links so a tap on a phone starts the call. Each number ends its line, so the link's 44 px
+    # tap area (layout.py) sits on a line of its own instead of stretching a wrapped sentence.
+    return "\n\n".join(f"**{line.name}:** [{line.number}](tel:{line.tel})  \n{line.when.capitalize()}."
+                         for line in YOUNG_PEOPLE_LINES)
 
 
 def help_box(prominent: bool = False) -> None:
@@ -21,4 +23,4 @@ def help_box(prominent: bool = False) -> None:
         )
         return
     with st.container(border=True, key="help-box"):
-        st.markdown("**Need help now?**  \n" + _lines_markdown())
+        st.markdown("**Need help now?**\n\n" + _lines_markdown())

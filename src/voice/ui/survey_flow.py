@@ -338,29 +338,36 @@ def _screen_answers_for(prefix: str, saved: dict[str, Any], questions) -> dict[s
     return answers
 
 
+def _question_text(label: str, help_text: str | None) -> None:
+    """The question in bold, with its help as text under it. Help is never a hover tooltip: its 16 px icon
+    is too small to tap, and some help matters ("It is never your fault"). The widget keeps the question
+    as its (collapsed) label, so screen readers still name the choices and boxes by it."""
+    st.markdown(f"**{label}**")
+    if help_text:
+        st.caption(help_text)
+
+
 def _widget_for(prefix: str, question: Question, lang: str, error: str | None, container_prefix: str = "q-") -> None:
     label = tr(question.text, lang)
     help_text = tr(question.help, lang) or None
     key = _key_for(prefix, question)
     with st.container(key=f"{container_prefix}{question.id}"):
+        _question_text(label, help_text)
         if question.type == "multi":
-            st.markdown(f"**{label}**")
-            if help_text:
-                st.caption(help_text)
             st.caption("Tick all that apply.")
             for option in question.options:
                 st.checkbox(tr(option.label, lang), key=_key_for(prefix, question, option.id))
         elif question.is_closed:
             labels = {o.id: (f"{o.emoji} " if o.emoji else "") + tr(o.label, lang) for o in question.options}
-            st.radio(label, list(labels), format_func=labels.get, key=key, help=help_text)
+            st.radio(label, list(labels), format_func=labels.get, key=key, label_visibility="collapsed")
         elif question.type == "text":
-            st.text_area(label, key=key, help=help_text, height=120,
+            st.text_area(label, key=key, height=120, label_visibility="collapsed",
                          placeholder="You can leave this empty if you like.")
             length = len(S.get(key) or "")
             if length > question.max_length:
                 st.warning(f"That's {length:,} characters. The most we can take is {question.max_length:,}.")
         elif question.type == "number":
-            st.number_input(label, key=key, help=help_text, value=None, step=1.0,
+            st.number_input(label, key=key, value=None, step=1.0, label_visibility="collapsed",
                             min_value=question.min, max_value=question.max)
         if error:
             st.error(error)
