@@ -99,12 +99,8 @@ def _delete_all_rows(engine: Engine) -> None:
         # Children before parents, so foreign keys never object.
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
-    # Parsed survey versions are cached by id; SQLite reuses ids after a delete, so forget them.
     from voice.stats.results import clear_cache
-    from voice.surveys import registry
 
-    with registry._parsed_lock:
-        registry._parsed.clear()
     clear_cache()  # cached figures are keyed by ids that SQLite reuses
 
 

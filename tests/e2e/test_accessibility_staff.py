@@ -58,18 +58,7 @@ def staff_db(app_server):
         make.response({"esafety_worries": DISCLOSURE})
         session.flush()
         analyse_new_answers(session)
-    _forget_parsed_surveys()
     return engine
-
-
-def _forget_parsed_surveys() -> None:
-    """The registry caches parsed surveys by version id for the whole process, and ids are per database:
-    forget what this module parsed from the app's database, or a later test on another database (the load
-    test's) would be handed these surveys for its own ids."""
-    from voice.surveys import registry
-
-    with registry._parsed_lock:
-        registry._parsed.clear()
 
 
 @pytest.fixture(scope="module")

@@ -93,20 +93,22 @@ def _latest_version(session: Session, survey_id: str) -> SurveyVersion | None:
     ).first()
 
 
-# Versions never change once written, so their parsed form is shared by every session thread.
-_parsed: dict[int, Survey] = {}
+# Versions never change once written, so their parsed form is shared by every session thread. Keyed by
+# content, not row id: ids differ between databases (and SQLite reuses them after a delete).
+_parsed: dict[str, Survey] = {}
 _parsed_lock = threading.Lock()
 
 
 def survey_of_version(version: SurveyVersion) -> Survey:
+    key = f"{version.survey_id}:{version.content_hash}"
     with _parsed_lock:
-        survey = _parsed.get(version.id)
+        survey = _parsed.get(key)
     if survey is None:
         from voice.surveys.loader import survey_from_dict
 
         survey = survey_from_dict(version.definition, source=version.source)
         with _parsed_lock:
-            _parsed[version.id] = survey
+            _parsed[key] = survey
     return survey
 
 
