@@ -7,6 +7,7 @@ only holds what is on the screen. Nothing heavy runs here: no analysis, charts o
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, TypeVar
 
 import streamlit as st
@@ -204,24 +205,24 @@ def _in_progress() -> None:
         return
     if S.pop("yp_help_first", False):
         help_box(prominent=True)
-    prefix = _prefix(progress)
-    shown, section_questions, step, last, back, forward = draw_step(
-        progress.survey, progress.language, progress.current_step, prefix, progress.answers,
-        S.get("yp_errors", {}))
+    if notice := S.pop("yp_notice", None):
+        st.warning(notice)
+    draw_step(progress.survey, progress.language, progress.current_step, _prefix(progress), progress.answers,
+              S.get("yp_errors", {}), on_move=functools.partial(_move, progress))
     st.caption(f"Your code to carry on later: **{progress.resume_code}**")
     help_box()
 
-    if back or forward:
-        _move(progress, shown, section_questions, step, -1 if back else 1, last and forward)
-
 
 def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: dict[str, Any],
-              errors: dict[str, str], button_prefix: str = "yp", container_prefix: str = "q-"):
+              errors: dict[str, str], button_prefix: str = "yp", container_prefix: str = "q-",
+              on_move: Callable[..., None] | None = None):
     """Draw one step of `survey` exactly as a young person sees it, from plain data (no database).
 
     Used by the survey itself and by the editor's preview. Widget keys start with `prefix`;
-    `saved` holds answers already stored. Returns (shown questions, the step's questions, step,
-    is_last, back pressed, next pressed).
+    `saved` holds answers already stored. With `on_move`, Back and Next call
+    on_move(shown, step_questions, step, direction, submit) as their on_click callback, so the
+    next step is drawn in the same script run (one run per press, not two). Returns (shown
+    questions, the step's questions, step, is_last, back pressed, next pressed).
     """
     sections = visible_sections(survey, _screen_answers_for(prefix, saved, survey.questions))
     step = max(0, min(current_step, len(sections) - 1))
@@ -241,19 +242,23 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
 
     last = step == len(sections) - 1
     back_col, next_col = st.columns(2)
-    back = back_col.button("Back", disabled=step == 0, use_container_width=True, key=f"{button_prefix}_back")
+    back_click = dict(on_click=on_move, args=(shown, section.questions, step, -1, False)) if on_move else {}
+    next_click = dict(on_click=on_move, args=(shown, section.questions, step, 1, last)) if on_move else {}
+    back = back_col.button("Back", disabled=step == 0, use_container_width=True, key=f"{button_prefix}_back",
+                           **back_click)
     forward = next_col.button("Send my answers" if last else "Next", type="primary", use_container_width=True,
-                              key=f"{button_prefix}_next")
+                              key=f"{button_prefix}_next", **next_click)
     return shown, section.questions, step, last, back, forward
 
 
 def _move(progress: service.Progress, shown: list[Question], step_questions, step: int, direction: int,
           submit: bool) -> None:
+    """Back/Next callback: save the step (and send on the last one) before the page is drawn again."""
     answers = _screen_answers(progress, shown)
     missing = [q for q in shown if q.required and q.is_closed and q.id not in answers]
     if direction > 0 and missing:
         S["yp_errors"] = {q.id: "Please choose an answer. “Prefer not to say” is fine too." for q in missing}
-        st.rerun()
+        return
     try:
         updated = _db(service.save_step, progress.resume_code, answers, [q.id for q in step_questions],
                       step + direction)
@@ -262,19 +267,18 @@ def _move(progress: service.Progress, shown: list[Question], step_questions, ste
             updated = _db(service.load_progress, progress.resume_code)
     except AnswersRejected as rejected:
         S["yp_errors"] = {p.question_id: p.message for p in rejected.problems}
-        st.rerun()
+        return
     except SurveyProblem as problem:
-        st.error(problem.message)
+        S["yp_notice"] = problem.message
         return
     except DatabaseUnavailable:
-        st.warning(SAVE_FAILED)
+        S["yp_notice"] = SAVE_FAILED
         return
     S.pop("yp_errors", None)
     S["yp_progress"] = updated
     texts = [v for q in shown if q.type == "text" and isinstance(v := answers.get(q.id), str)]
     if texts and _suggests_risk(texts):
         S["yp_help_first"] = True
-    st.rerun()
 
 
 def _suggests_risk(texts: list[str]) -> bool:
