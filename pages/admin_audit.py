@@ -6,21 +6,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from voice.db import DatabaseUnavailable, with_retry
+from voice.db import DatabaseUnavailable
 from voice.security.audit import AuditFilter, export_events, list_actions, list_events
 from voice.security.roles import ADMIN
 from voice.ui.guard import require_page
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 
 actor = require_page(ADMIN)
 
 
-def _db(fn, *args):
-    def action():
-        with db_session() as session:
-            return fn(session, actor, *args)
-
-    return with_retry(action)
+def _db(fn, *args, **kwargs):
+    return call(fn, actor, *args, **kwargs)  # every service here checks the actor's role
 
 
 st.title("Audit trail")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from voice.db import DatabaseUnavailable, with_retry
+from voice.db import DatabaseUnavailable
 from voice.security import accounts
 from voice.security.roles import ADMIN, ROLES
 from voice.ui.guard import require_page
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 
 actor = require_page(ADMIN)
 
@@ -14,12 +14,8 @@ ROLE_NAMES = {"facilitator": "Facilitator", "safeguarding_lead": "Safeguarding l
               "board_member": "Board member", "admin": "Administrator"}
 
 
-def _db(fn, *args):
-    def action():
-        with db_session() as session:
-            return fn(session, actor, *args)
-
-    return with_retry(action)
+def _db(fn, *args, **kwargs):
+    return call(fn, actor, *args, **kwargs)  # every service here checks the actor's role
 
 
 def _when(value):

@@ -5,21 +5,17 @@ import streamlit as st
 
 from voice.analysis import DefinitionError
 from voice.analysis.store import NoChange, check_codebook, codebook_history, codebook_yaml, save_codebook
-from voice.db import DatabaseUnavailable, with_retry
+from voice.db import DatabaseUnavailable
 from voice.security.roles import FACILITATOR
 from voice.ui.guard import require_page
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 from voice.ui.text import plain
 
 actor = require_page(FACILITATOR)
 
 
 def _db(fn, *args, **kwargs):
-    def action():
-        with db_session() as session:
-            return fn(session, actor, *args, **kwargs)
-
-    return with_retry(action)
+    return call(fn, actor, *args, **kwargs)  # every service here checks the actor's role
 
 
 def _problem(exc: DefinitionError) -> str:

@@ -2,21 +2,17 @@
 
 import streamlit as st
 
-from voice.db import DatabaseUnavailable, with_retry
+from voice.db import DatabaseUnavailable
 from voice.security.retention import NothingToErase, erase_response, preview_erasure
 from voice.security.roles import ADMIN, FACILITATOR
 from voice.ui.guard import require_page
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 
 actor = require_page(ADMIN, FACILITATOR)
 
 
-def _db(fn, *args):
-    def action():
-        with db_session() as session:
-            return fn(session, actor, *args)
-
-    return with_retry(action)
+def _db(fn, *args, **kwargs):
+    return call(fn, actor, *args, **kwargs)  # every service here checks the actor's role
 
 
 st.title("Erase a response")

@@ -10,7 +10,7 @@ from voice.evidence.quotes import (
 )
 from voice.security.roles import FACILITATOR
 from voice.ui.guard import require_page
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call, db_session
 from voice.ui.text import plain
 
 actor = require_page(FACILITATOR)
@@ -18,11 +18,7 @@ SHOWN = 30
 
 
 def _db(fn, *args, **kwargs):
-    def action():
-        with db_session() as session:
-            return fn(session, actor, *args, **kwargs)
-
-    return with_retry(action)
+    return call(fn, actor, *args, **kwargs)  # every service here checks the actor's role
 
 
 def _session_only(fn, *args):

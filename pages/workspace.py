@@ -11,7 +11,7 @@ from voice.analysis.store import add_theme, analyse_new_answers
 from voice.db import DatabaseUnavailable, with_retry
 from voice.security.roles import FACILITATOR
 from voice.ui.guard import require_page
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call, db_session
 from voice.ui.text import plain
 
 actor = require_page(FACILITATOR)
@@ -19,11 +19,7 @@ PAGE_SIZE = 20
 
 
 def _db(fn, *args, **kwargs):
-    def action():
-        with db_session() as session:
-            return fn(session, actor, *args, **kwargs)
-
-    return with_retry(action)
+    return call(fn, actor, *args, **kwargs)  # every service here checks the actor's role
 
 
 def _catch_up() -> None:

@@ -313,7 +313,7 @@ def load_demo_evidence(session: Session) -> None:
     from voice.analysis.store import analyse_new_answers
     from voice.config import get_settings
     from voice.evidence import priorities as plan
-    from voice.models import Measure, PlanPeriod, Quote, RagStatus, YouSaidWeDid
+    from voice.models import Measure, Quote, RagStatus, YouSaidWeDid
 
     plan.seed_default_plan(session, get_settings().definitions_dir)
     analyse_new_answers(session)

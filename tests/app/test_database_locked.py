@@ -7,7 +7,6 @@ every retry. The busy timeout is shortened (VOICE_SQLITE_BUSY_TIMEOUT_MS) so the
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select

@@ -3,13 +3,11 @@ opens a campaign for a group; a young person answers it on a phone through the g
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import time
 
-import pytest
 from sqlalchemy import create_engine, select
 
 from tests.e2e.conftest import ROOT, click_and_wait, screenshot, wait_idle

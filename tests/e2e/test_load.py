@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import os
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select

@@ -23,11 +23,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from voice.analysis import DefinitionError
 from voice.analysis.codebook import (
-    _content_version, compose_yaml, mapping_items, node_line, scalar_text, text_list,
+    _content_version, compose_yaml, mapping_items, node_line, text_list,
 )
 from voice.analysis.tokenize import normalise, normalised_tokens, tokenize
 

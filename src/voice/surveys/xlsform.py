@@ -28,14 +28,13 @@ from typing import Any, BinaryIO, Iterable
 from voice.surveys import editor
 from voice.surveys.loader import (
     DEFAULT_RETENTION_MONTHS,
-    ID_RE,
     LANGUAGE_RE,
     MAX_AGE,
     MIN_AGE,
     SurveyFileError,
     survey_from_dict,
 )
-from voice.surveys.schema import CLOSED_TYPES, DEFAULT_LANGUAGE, TEXT_MAX_LENGTH, Condition, Question, Survey, Text
+from voice.surveys.schema import DEFAULT_LANGUAGE, TEXT_MAX_LENGTH, Condition, Question, Survey, Text
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 VOICE_TYPES = ("yes_no", "scale", "emoji_scale")

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from voice.db import with_retry
 from voice.evidence import impact, priorities as svc
 from voice.evidence.errors import Refused
 from voice.models.priorities import POLARITIES, RAG_STATUSES
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 
-T = TypeVar("T")
 ACTION_LABELS = {"what": "What are we going to do?", "how": "How are we going to do it?",
                  "who": "Who is responsible?", "when": "When is it going to be done by?",
                  "impact": "Impact / what difference has it made?", "progress": "Progress made"}
 
 
-def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    def action() -> T:
-        with db_session() as session:
-            return fn(session, *args, **kwargs)
-
-    return with_retry(action)
+_db = call  # a service call in its own transaction, retried when the database is busy
 
 
 def _user() -> str:

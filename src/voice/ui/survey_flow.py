@@ -8,11 +8,11 @@ only holds what is on the screen. Nothing heavy runs here: no analysis, charts o
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
 import streamlit as st
 
-from voice.db import DatabaseUnavailable, with_retry
+from voice.db import DatabaseUnavailable
 from voice.responses import service
 from voice.responses.answers import AnswersRejected
 from voice.responses.codes import normalise_code
@@ -21,9 +21,8 @@ from voice.surveys.registry import UnknownSurvey, get_survey, list_surveys
 from voice.surveys.schema import Question, Survey, tr
 from voice.surveys.skip_logic import is_shown, visible_sections
 from voice.ui.help_box import help_box
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 
-T = TypeVar("T")
 S = st.session_state
 LINK_PARAMS = ("survey", "group", "campaign")
 
@@ -33,14 +32,7 @@ SAVE_FAILED = (
 )
 
 
-def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a service call in its own transaction, retrying a busy database."""
-
-    def action() -> T:
-        with db_session() as session:
-            return fn(session, *args, **kwargs)
-
-    return with_retry(action)
+_db = call  # a service call in its own transaction, retried when the database is busy
 
 
 def _capture_link() -> None:

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from voice.db import with_retry
 from voice.evidence import priorities as pri
 from voice.evidence import you_said_we_did as svc
 from voice.evidence.errors import Refused
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
-from voice.ui.runtime import db_session
+from voice.ui.runtime import call
 
-T = TypeVar("T")
 NEW = 0
 
 
-def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    def action() -> T:
-        with db_session() as session:
-            return fn(session, *args, **kwargs)
-
-    return with_retry(action)
+_db = call  # a service call in its own transaction, retried when the database is busy
 
 
 def _user() -> str:

@@ -18,7 +18,7 @@ from voice.responses.errors import (
     UnknownResumeCode,
 )
 from voice.surveys.loader import survey_from_dict
-from voice.surveys.registry import UnknownSurvey, get_survey, publish
+from voice.surveys.registry import UnknownSurvey, publish
 
 MINI = {
     "id": "mini",
