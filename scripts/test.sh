@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# The README's test command: install the project with its test extras, then run the whole suite.
+# The README's test command: install the project with its test extras (and axe-core), then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -e ".[test]"
+# axe-core for the accessibility checks, from the npm registry at the version package-lock.json pins
+# (without it those checks skip, or fail when CI=true).
+if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+fi
 python -m pytest -q "$@"
