@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 
 from tests.e2e.conftest import ROOT, click_and_wait, screenshot, wait_idle
@@ -84,8 +85,11 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
 
     # A refused edit says what to fix, where it was made: a pick-one question with no options.
     page.get_by_text("Add a question to this section").click()
+    page.locator(".st-key-staff_add_q_questions_text_en input").wait_for(state="visible")
+    pick(page, "staff_add_q_questions_type", "Pick one")  # said outright: a re-run may not have reset it yet
     page.locator(".st-key-staff_add_q_questions_text_en input").fill("What helps you most?")
     page.locator(".st-key-staff_add_q_questions_id input").fill("what_helps")
+    expect(page.locator(".st-key-staff_add_q_questions_id input")).to_have_value("what_helps")
     click_and_wait(page, page.get_by_role("button", name="Add question"))
     wait_text(page, "needs at least one option")
     page.locator(".st-key-staff_add_q_questions_options textarea").fill("friends: Friends\nteachers: Teachers")

@@ -15,5 +15,5 @@ AXIS_ROOM = 70  # the x axis, its title and the legend sit below the plotting ar
 def show_chart(chart: alt.TopLevelMixin, description: str) -> None:
     height = chart.to_dict().get("height")
     height = int(height) + AXIS_ROOM if isinstance(height, (int, float)) else "content"
-    st.altair_chart(chart, use_container_width=True, height=height, alt=description)
+    st.altair_chart(chart, width="stretch", height=height, alt=description)
     st.caption("Chart description: " + description)

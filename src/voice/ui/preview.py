@@ -27,7 +27,7 @@ def preview_survey(survey: Survey, key: str = "staff_preview") -> None:
     with st.container(border=True, width=PHONE_WIDTH, key=f"{key}_phone"):
         if stage == "welcome":
             draw_welcome(survey, f"{key}_language")
-            if st.button("Start", type="primary", use_container_width=True, key=f"{key}_start"):
+            if st.button("Start", type="primary", width="stretch", key=f"{key}_start"):
                 S[f"{key}_stage"], S[f"{key}_step"] = "steps", 0
                 st.rerun()
         elif stage == "steps":

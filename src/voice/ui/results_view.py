@@ -111,4 +111,4 @@ def _render_questions(survey, rows: list[ResultRow], by, labels: dict) -> None:
             "Base": format_count(r.base, r.suppressed),
             "%": format_percent(r.percent, r.suppressed),
         } for r in mine])
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")

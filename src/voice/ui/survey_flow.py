@@ -84,7 +84,7 @@ def _landing() -> None:
     if surveys:
         st.subheader("Or choose a survey")
         for survey_id, title in surveys:
-            if st.button(title, key=f"yp_pick_{survey_id}", use_container_width=True):
+            if st.button(title, key=f"yp_pick_{survey_id}", width="stretch"):
                 S["yp_survey"] = survey_id
                 st.query_params["survey"] = survey_id
                 st.rerun()
@@ -123,7 +123,7 @@ def _welcome(survey_id: str) -> None:
         help_box()
         return
     language = draw_welcome(survey, "yp_language")
-    if st.button("Start", type="primary", use_container_width=True, key="yp_start"):
+    if st.button("Start", type="primary", width="stretch", key="yp_start"):
         try:
             progress = _db(service.start_response, survey_id, S.get("yp_group"), S.get("yp_campaign"), language)
         except SurveyProblem as problem:
@@ -236,9 +236,9 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
     back_col, next_col = st.columns(2)
     back_click = dict(on_click=on_move, args=(shown, section.questions, step, -1, False)) if on_move else {}
     next_click = dict(on_click=on_move, args=(shown, section.questions, step, 1, last)) if on_move else {}
-    back = back_col.button("Back", disabled=step == 0, use_container_width=True, key=f"{button_prefix}_back",
+    back = back_col.button("Back", disabled=step == 0, width="stretch", key=f"{button_prefix}_back",
                            **back_click)
-    forward = next_col.button("Send my answers" if last else "Next", type="primary", use_container_width=True,
+    forward = next_col.button("Send my answers" if last else "Next", type="primary", width="stretch",
                               key=f"{button_prefix}_next", **next_click)
     return shown, section.questions, step, last, back, forward
 
@@ -288,7 +288,7 @@ def _finished(progress: service.Progress) -> None:
     st.markdown(f"Your receipt code: **{progress.receipt_code}**")
     st.caption("Keep it if you like. You don't need it for anything, but it proves your answers arrived.")
     help_box()
-    if st.button("Done: let someone else answer", use_container_width=True, key="yp_done"):
+    if st.button("Done: let someone else answer", width="stretch", key="yp_done"):
         _reset()
         st.rerun()
 
