@@ -151,9 +151,10 @@ class RowChecker:
         self.date_index: int | None = None
         self.group_index: int | None = None
         self.question_columns: list[tuple[int, Question]] = []
-        # Fast paths: the option ids of each closed question, and the visible set per combination of the
+        # Fast paths: the option ids of each single-answer closed question, and the visible set per combination of the
         # answers skip logic looks at (a handful of combinations across 100,000 rows).
-        self.options = {q.id: {o.id: o.id for o in q.options} for q in survey.questions if q.is_closed}
+        self.single_choice = {q.id: {o.id: o.id for o in q.options} for q in survey.questions
+                              if q.is_closed and q.type != "multi"}
         self.skip_inputs = sorted(set().union(*(_referenced(q.show_if) for q in survey.questions)))
         self.visible_cache: dict[tuple, frozenset[str]] = {}
 
@@ -199,6 +200,10 @@ class RowChecker:
         answers: dict[str, AnswerValue] = {}
         for index, question in self.question_columns:
             raw = cells[index]
+            exact = self.single_choice.get(question.id)
+            if exact is not None and raw in exact:  # most cells: an option id exactly as written
+                answers[question.id] = exact[raw]
+                continue
             if not raw.strip():
                 continue  # not asked or not answered
             value = self._answer(line, question, restore(raw), problems)
@@ -247,9 +252,9 @@ class RowChecker:
             value = [part.strip() for part in raw.split(";") if part.strip()]
         elif question.type != "text":
             value = raw.strip()
-        options = self.options.get(question.id)
-        if options is not None and question.type != "multi" and value in options:
-            return options[value]  # the common case, as clean_value would return it (shared string)
+        options = self.single_choice.get(question.id)
+        if options is not None and value in options:
+            return options[value]  # padded with spaces: as clean_value would return it (shared string)
         message = _precheck(question, value)
         if message is None:
             try:
