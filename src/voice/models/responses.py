@@ -44,7 +44,8 @@ class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", "option_id"),
-        Index("ix_answers_question_option", "question_id", "option_id"),
+        # Covers the results counts (question, option, response): SQLite reads them from the index alone.
+        Index("ix_answers_question_option", "question_id", "option_id", "response_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -187,6 +187,11 @@ class _Counts:
     respondents: dict[str, int]  # key -> submitted responses
 
 
+# Without statistics SQLite walks responses first and sorts a million answer rows to group them; read in
+# (question, option, response) order from the covering index, the counts come out grouped (3-4x faster).
+INDEX_HINT = "INDEXED BY ix_answers_question_option"
+
+
 def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: str | None) -> _Counts:
     questions = closed_questions(survey)
     if not questions or not campaign_ids:
@@ -214,7 +219,8 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
         # One row per chosen option per response (unique), so COUNT(*) counts respondents.
         stmt = (select(a.c.question_id, key.label("k"), a.c.option_id, func.count())
                 .select_from(base_from).where(*answered_where(group))
-                .group_by(a.c.question_id, a.c.option_id, *_grouping(by, key)))
+                .group_by(a.c.question_id, a.c.option_id, *_grouping(by, key))
+                .with_hint(a, INDEX_HINT, "sqlite"))
         options.update({(q, k, o): n for q, k, o, n in session.execute(stmt)})
 
     bases: dict[tuple[str, str], tuple[int, int]] = {}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 09:11:28.198886
+Create Date: 2026-11-23 12:18:28.655446
 """
 from alembic import op
 import sqlalchemy as sa
@@ -275,7 +275,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('response_id', 'question_id', 'option_id', name=op.f('uq_answers_response_id'))
     )
     with op.batch_alter_table('answers', schema=None) as batch_op:
-        batch_op.create_index('ix_answers_question_option', ['question_id', 'option_id'], unique=False)
+        batch_op.create_index('ix_answers_question_option', ['question_id', 'option_id', 'response_id'], unique=False)
 
     op.create_table('quotes',
     sa.Column('id', sa.Integer(), nullable=False),
