@@ -111,7 +111,7 @@ def main() -> int:
     timed("question_results whole area, warm", results)
     timed("question_results by group (128 schools), cold", lambda: results("group"))
     timed("question_results by group, warm", lambda: results("group"))
-    timed("question_results by gender, warm", lambda: results("gender"))
+    timed("question_results by gender, cold", lambda: results("gender"))
     hidden = sum(r.suppressed for r in results("group"))
     print(f"  {len(rows)} whole-area figures; by group {hidden} of {len(results('group'))} hidden")
 

@@ -9,10 +9,11 @@ then their answers with one executemany per chunk. Answers must already be clean
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping  # not typing.Mapping: its isinstance check is far slower
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError

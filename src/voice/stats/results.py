@@ -219,8 +219,9 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
         # One row per chosen option per response (unique), so COUNT(*) counts respondents.
         stmt = (select(a.c.question_id, key.label("k"), a.c.option_id, func.count())
                 .select_from(base_from).where(*answered_where(group))
-                .group_by(a.c.question_id, a.c.option_id, *_grouping(by, key))
-                .with_hint(a, INDEX_HINT, "sqlite"))
+                .group_by(a.c.question_id, a.c.option_id, *_grouping(by, key)))
+        if by is None:  # a breakdown adds its key to the grouping, so SQLite sorts either way (measured: no gain)
+            stmt = stmt.with_hint(a, INDEX_HINT, "sqlite")
         options.update({(q, k, o): n for q, k, o, n in session.execute(stmt)})
 
     bases: dict[tuple[str, str], tuple[int, int]] = {}
