@@ -151,8 +151,8 @@ class RowChecker:
         self.date_index: int | None = None
         self.group_index: int | None = None
         self.question_columns: list[tuple[int, Question]] = []
-        # Fast paths: the option ids of each single-answer closed question, and the visible set per combination of the
-        # answers skip logic looks at (a handful of combinations across 100,000 rows).
+        # Fast paths: the option ids of each single-answer closed question, and the visible set per
+        # combination of the answers skip logic looks at (a handful of combinations across 100,000 rows).
         self.single_choice = {q.id: {o.id: o.id for o in q.options} for q in survey.questions
                               if q.is_closed and q.type != "multi"}
         self.skip_inputs = sorted(set().union(*(_referenced(q.show_if) for q in survey.questions)))

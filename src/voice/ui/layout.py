@@ -39,4 +39,4 @@ _CSS = """
 
 
 def apply_layout() -> None:
-    st.markdown(_CSS, unsafe_allow_html=True)
+    st.markdown(_CSS, unsafe_allow_html=True)  # a fixed style sheet: nothing stored or typed goes in here

@@ -39,7 +39,7 @@ def _load(group: str | None) -> list[ItemView]:
 
 def run() -> None:
     _capture_group()
-    st.html(_CARD_CSS)
+    st.html(_CARD_CSS)  # a fixed style sheet; stored words are shown with st.text only
     st.title("You said, we did")
     st.write("You told us what matters to you. Here is what the people who keep young people safe did about it.")
     try:

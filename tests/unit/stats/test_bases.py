@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from voice.models import Answer, Response
 from voice.stats import percentage, question_results
@@ -101,8 +101,6 @@ def test_text_and_number_questions_have_no_rows(world, session):
 
 def test_whole_area_count_reads_the_covering_index_on_sqlite(world, session):
     # The < 2 s cold goal on SQLite rests on this hint (docs/results.md); other databases never see it.
-    from sqlalchemy import event
-
     world.add("w2016", webcam_answers(users=14, chatting=3, threatened=1, non_users=6))
     engine = session.get_bind()
     statements: list[str] = []
