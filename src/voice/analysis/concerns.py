@@ -127,6 +127,42 @@ def _pattern_regex(pattern: str, sets: dict[str, str]) -> str:
     return out
 
 
+def _second_words(pattern: str, sets: dict[str, tuple[str, ...]]) -> frozenset | None:
+    """The exact words a pattern's second word can be, or None when it could be anything (a gap, a stem)."""
+    pieces = pattern.split()
+    out: set[str] = set()
+    ref = _SET_REF.match(pieces[0]) if pieces else None
+    if ref:
+        # The second word is inside an entry, or is the pattern's next piece for one-word entries.
+        for entry in sets[ref.group(1)]:
+            words = entry.split()
+            follow = words[1] if len(words) > 1 else (pieces[1] if len(pieces) > 1 else None)
+            got = _piece_words(follow, sets) if follow else None
+            if got is None:
+                return None
+            out |= got
+        return frozenset(out)
+    if len(pieces) < 2:
+        return None
+    return _piece_words(pieces[1], sets)
+
+
+def _piece_words(piece: str, sets: dict[str, tuple[str, ...]]) -> frozenset | None:
+    if piece == _GAP or "*" in piece:
+        return None
+    ref = _SET_REF.match(piece)
+    choices = [e.split()[0] for e in sets[ref.group(1)]] if ref else piece.split("|")
+    out = set()
+    for choice in choices:
+        if "*" in choice:
+            return None
+        tokens = tokenize(normalise(choice))
+        if not tokens:
+            return None
+        out.add(tokens[0])
+    return frozenset(out)
+
+
 def _first_keys(pattern: str, sets: dict[str, tuple[str, ...]]) -> tuple[set[str], set[str]]:
     """The words (or stems) a pattern can start with: the prefilter keys."""
     words: set[str] = set()
@@ -161,58 +197,111 @@ class _Hit:
 class _Index:
     """Every pattern, grouped by the word (or stem) it can start with.
 
-    At each word start only the patterns that can begin there are tried, as one regex per group
-    of labels, so an answer costs a dictionary lookup per word and a few regex matches.
+    A pattern that is one word (or a set whose entries are single words) is a dictionary lookup per
+    word; longer patterns are tried only at word starts that can begin them, as one regex per group
+    of labels. So an answer costs a lookup per word and a few regex matches.
     """
 
     def __init__(self, labelled: list[tuple[str, str, str]], set_regex: dict[str, str],
                  sets: dict[str, tuple[str, ...]]):
+        self.single_words: dict[str, list[tuple[str, str]]] = {}
+        self.single_stems: dict[str, list[tuple[str, str]]] = {}
         by_key: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         for kind, name, pattern in labelled:
-            body = _pattern_regex(pattern, set_regex)
-            if not body:
-                continue
-            words, stems = _first_keys(pattern, sets)
-            for w in words:
-                by_key.setdefault(("w", w), []).append((kind, name, body))
-            for s in stems:
-                by_key.setdefault(("s", s), []).append((kind, name, body))
+            for piece in self._split(pattern, sets):
+                if self._single(kind, name, piece):
+                    continue
+                body = _pattern_regex(piece, set_regex)
+                if not body:
+                    continue
+                words, stems = _first_keys(piece, sets)
+                second = _second_words(piece, sets)
+                for w in words:
+                    by_key.setdefault(("w", w), []).append((kind, name, body, second))
+                for st in stems:
+                    by_key.setdefault(("s", st), []).append((kind, name, body, second))
         self.words: dict[str, list] = {}
         self.stems: dict[str, list] = {}
         for (key_kind, key), entries in by_key.items():
             # One regex per kind of label (per name for sets and stance cues): a word can start a set
             # entry AND a disclosure, or two sets, and every one of them counts.
-            groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-            for kind, name, body in entries:
+            groups: dict[tuple[str, str], list[tuple[str, str, str, frozenset | None]]] = {}
+            for kind, name, body, second in entries:
                 group = (kind, name if kind in ("set", "stance") else "")
-                groups.setdefault(group, []).append((kind, name, body))
+                groups.setdefault(group, []).append((kind, name, body, second))
             compiled = []
             for kind, members in groups.items():
                 # Longest alternatives first within a kind, so "my little brother" beats "my".
                 members.sort(key=lambda m: -len(m[2]))
-                labels = tuple((k, n) for k, n, _ in members)
-                regex = re.compile("|".join(f"(?P<g{i}>{body})(?![^ ])" for i, (_, _, body) in enumerate(members)))
-                compiled.append((regex, labels))
+                labels = tuple((k, n) for k, n, _, _ in members)
+                regex = re.compile("|".join(f"(?P<g{i}>{body})(?![^ ])" for i, (_, _, body, _) in enumerate(members)))
+                # The words that can come second: most multi-word patterns need a given next word,
+                # so the regex is skipped when the next word is not one of them (None: any word).
+                seconds = [m[3] for m in members]
+                second = None if any(x is None for x in seconds) else frozenset().union(*seconds)
+                compiled.append((regex, labels, second))
             (self.words if key_kind == "w" else self.stems)[key] = compiled
-        self.stem_lengths = tuple(sorted({len(s) for s in self.stems}))
+        for table in (self.single_words, self.single_stems):
+            for key, labels in table.items():
+                table[key] = list(dict.fromkeys(labels))
+        self.stem_lengths = tuple(sorted({len(s) for s in self.stems} | {len(s) for s in self.single_stems}))
+        self._cache: dict[str, tuple[tuple, tuple]] = {}
+
+    @staticmethod
+    def _split(pattern: str, sets: dict[str, tuple[str, ...]]) -> list[str]:
+        """A lone {set} stands for each of its entries; any other pattern stands for itself."""
+        ref = _SET_REF.match(pattern.strip())
+        return list(sets[ref.group(1)]) if ref else [pattern]
+
+    def _single(self, kind: str, name: str, piece: str) -> bool:
+        """Put a one-word pattern ("bruises", "hit|hits", "stab*") in the lookup tables; False if it is longer."""
+        if " " in piece.strip() or "{" in piece:
+            return False
+        entries = []
+        for choice in piece.split("|"):
+            tokens = tokenize(normalise(choice.rstrip("*")))
+            if len(tokens) != 1:
+                return False
+            entries.append((tokens[0], choice.endswith("*")))
+        for token, stem in entries:
+            (self.single_stems if stem else self.single_words).setdefault(token, []).append((kind, name))
+        return True
+
+    def _lookup(self, word: str) -> tuple[tuple, tuple]:
+        """(one-word labels, regex groups) that a word can start; cached, as answers repeat their words."""
+        found = self._cache.get(word)
+        if found is None:
+            labels = list(self.single_words.get(word, ()))
+            candidates = list(self.words.get(word, ()))
+            for k in self.stem_lengths:
+                if k > len(word):
+                    break
+                prefix = word[:k]
+                candidates += self.stems.get(prefix, ())
+                labels += self.single_stems.get(prefix, ())
+            found = (tuple(labels), tuple(candidates))
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            self._cache[word] = found
+        return found
 
     def hits(self, joined: str) -> list[_Hit]:
         out: list[_Hit] = []
-        words, stems, lengths = self.words, self.stems, self.stem_lengths
+        lookup = self._lookup
         pos = 0
-        for index, word in enumerate(joined.split(" ")):
-            candidates = words.get(word)
-            for k in lengths:
-                if k > len(word):
-                    break
-                more = stems.get(word[:k])
-                if more:
-                    candidates = (candidates or []) + more
+        split = joined.split(" ")
+        for index, word in enumerate(split):
+            labels, candidates = lookup(word)
+            for kind, name in labels:
+                out.append(_Hit(kind, name, index, index + 1, word))
             if candidates:
-                for regex, labels in candidates:
+                following = split[index + 1] if index + 1 < len(split) else ""
+                for regex, group_labels, second in candidates:
+                    if second is not None and following not in second:
+                        continue
                     m = regex.match(joined, pos)
                     if m is not None:
-                        kind, name = labels[int(m.lastgroup[1:])]
+                        kind, name = group_labels[int(m.lastgroup[1:])]
                         text = m.group(m.lastgroup)
                         out.append(_Hit(kind, name, index, index + text.count(" ") + 1, text))
             pos += len(word) + 1
@@ -244,6 +333,11 @@ class ConcernLexicon:
         # Every set is looked for on its own too: frames join them, and the model learns from them.
         labelled += [("set", name, "{" + name + "}") for name in sets]
         object.__setattr__(self, "_index", _Index(labelled, set_regex, sets))
+        by_first: dict[str, list] = {}
+        for category, names in self.frames:
+            by_first.setdefault(names[0], []).append((category, names, frozenset(names)))
+        object.__setattr__(self, "_frames_by_first", by_first)
+        object.__setattr__(self, "_frame_order", {(c, n, frozenset(n)): i for i, (c, n) in enumerate(self.frames)})
         safe = sorted(filter(None, (_word_regex_phrase(p) for p in self.safe_phrases)), key=len, reverse=True)
         object.__setattr__(self, "_safe", re.compile("(?<![^ ])(?:" + "|".join(safe) + ")(?![^ ])") if safe else None)
 
@@ -294,8 +388,10 @@ class ConcernLexicon:
             if h.kind == "set":
                 at.setdefault(h.name, []).append(h)
         out = []
-        for category, names in self.frames:
-            if not all(n in at for n in names):
+        present = at.keys()
+        frames = [f for name in present for f in self._frames_by_first.get(name, ())]  # type: ignore[attr-defined]
+        for category, names, needed in sorted(frames, key=self._frame_order.get):  # type: ignore[attr-defined]
+            if not needed <= present:
                 continue
             # Anchor on each hit of the first set; every other set needs a hit near it.
             for anchor in at[names[0]]:
