@@ -32,6 +32,7 @@ class Analysis:
     analysed: bool = True  # False: another language or script; a person must read it (concern "not_screened")
 
 
+DISTRESS = 0.3  # the polarity at most of an answer the concern checks flagged
 UNREADABLE_REASON = "written in a language or script the analysis does not read: please read it"
 
 
@@ -59,6 +60,10 @@ def analyse(text: str, codebook: Codebook, lexicon: ConcernLexicon) -> Analysis:
         text = text[:MAX_CHARS]
     themes = tuple(codebook.code_tokens(tokens))
     sentiment = _score(text, norm, tokens) if tokens else Sentiment(0.0, "neutral")
+    if concern.flag and sentiment.polarity > -DISTRESS:
+        # A possible disclosure reads as distress, whatever its words score: "he says not to tell
+        # my mum, he is really nice to me" is not good news (TextBlob alone scores it positive).
+        sentiment = Sentiment(-DISTRESS, "negative")
     return Analysis(themes, sentiment, concern)
 
 
