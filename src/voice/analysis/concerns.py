@@ -455,15 +455,21 @@ def _kept(hit: _Hit, cues: list[_Hit], n_tokens: int) -> bool:
 _SECTIONS = ("sets", "safe_phrases", "categories", "topics", "frames", "stance")
 
 
+def _section_items(top: dict, section: str, source: str, allowed: tuple[str, ...], what: str):
+    """(name, value node, field) for each entry of a section keyed by category or stance name."""
+    if section not in top:
+        return
+    for name, (key, value) in mapping_items(top[section][1], source, section).items():
+        where = f"{section}.{name}"
+        if name not in allowed:
+            raise DefinitionError(source, node_line(key), where,
+                                  f"unknown {what} (expected one of: " + ", ".join(allowed) + ")")
+        yield name, value, where
+
+
 def _category_patterns(top: dict, section: str, source: str, set_names: set[str]) -> list[tuple[str, str]]:
     patterns: list[tuple[str, str]] = []
-    if section not in top:
-        return patterns
-    for category, (key, value) in mapping_items(top[section][1], source, section).items():
-        where = f"{section}.{category}"
-        if category not in CATEGORIES:
-            raise DefinitionError(source, node_line(key), where,
-                                  "unknown category (expected one of: " + ", ".join(CATEGORIES) + ")")
+    for category, value, where in _section_items(top, section, source, CATEGORIES, "category"):
         for i, pattern in enumerate(text_list(value, source, where, "patterns")):
             _check_pattern(pattern, source, node_line(value.value[i]), f"{where}[{i}]", set_names)
             patterns.append((category, pattern))
@@ -508,35 +514,25 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
     topics = _category_patterns(top, "topics", source, set_names)
 
     frames: list[tuple[str, tuple[str, ...]]] = []
-    if "frames" in top:
-        for category, (key, value) in mapping_items(top["frames"][1], source, "frames").items():
-            where = f"frames.{category}"
-            if category not in CATEGORIES:
-                raise DefinitionError(source, node_line(key), where,
-                                      "unknown category (expected one of: " + ", ".join(CATEGORIES) + ")")
-            for i, frame in enumerate(text_list(value, source, where, "frames such as 'older + secrecy'")):
-                names = tuple(n.strip() for n in frame.split("+"))
-                line = node_line(value.value[i])
-                if len(names) < 2 or not all(names):
-                    raise DefinitionError(source, line, f"{where}[{i}]",
-                                          "a frame joins two or more set names with '+', e.g. older + secrecy")
-                unknown = [n for n in names if n not in set_names]
-                if unknown:
-                    raise DefinitionError(source, line, f"{where}[{i}]",
-                                          f"unknown set '{unknown[0]}' (a frame joins names of sets)")
-                frames.append((category, names))
+    for category, value, where in _section_items(top, "frames", source, CATEGORIES, "category"):
+        for i, frame in enumerate(text_list(value, source, where, "frames such as 'older + secrecy'")):
+            names = tuple(n.strip() for n in frame.split("+"))
+            line = node_line(value.value[i])
+            if len(names) < 2 or not all(names):
+                raise DefinitionError(source, line, f"{where}[{i}]",
+                                      "a frame joins two or more set names with '+', e.g. older + secrecy")
+            unknown = [n for n in names if n not in set_names]
+            if unknown:
+                raise DefinitionError(source, line, f"{where}[{i}]",
+                                      f"unknown set '{unknown[0]}' (a frame joins names of sets)")
+            frames.append((category, names))
 
     stance: list[tuple[str, tuple[str, ...]]] = []
-    if "stance" in top:
-        for name, (key, value) in mapping_items(top["stance"][1], source, "stance").items():
-            where = f"stance.{name}"
-            if name not in STANCES:
-                raise DefinitionError(source, node_line(key), where,
-                                      "unknown stance (expected one of: " + ", ".join(STANCES) + ")")
-            cues = text_list(value, source, where, "patterns")
-            for i, cue in enumerate(cues):
-                _check_pattern(cue, source, node_line(value.value[i]), f"{where}[{i}]", set_names)
-            stance.append((name, cues))
+    for name, value, where in _section_items(top, "stance", source, STANCES, "stance"):
+        cues = text_list(value, source, where, "patterns")
+        for i, cue in enumerate(cues):
+            _check_pattern(cue, source, node_line(value.value[i]), f"{where}[{i}]", set_names)
+        stance.append((name, cues))
 
     data = {"sets": {n: list(e) for n, e in sets}, "safe_phrases": list(safe),
             "categories": [[c, p] for c, p in patterns]}
