@@ -1,7 +1,12 @@
 """`voice classify`: analyse answers from standard input, one JSON object per line out.
 
     echo "i feel so alone sumtimes" | voice classify
-    {"text": "i feel so alone sumtimes", "themes": ["mental_health"], "sentiment": {...}, "concern": {...}}
+    {"text": "i feel so alone sumtimes", "themes": ["mental_health"], "sentiment": {...}, "concern": {...},
+     "analysed": true}
+
+Every input line gets exactly one output line, whatever it holds (empty, emoji only, very long).
+`concern.reasons` says why a flag was raised; `analysed` is false for an answer in a language or
+script the analysis does not read (sentiment "not analysed", no themes, concern "not_screened").
 
 Heavy imports (TextBlob, YAML) happen inside `run`, so `voice --help` stays fast.
 """
@@ -51,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
                 "text": text,
                 "themes": list(result.themes),
                 "sentiment": {"polarity": result.sentiment.polarity, "label": result.sentiment.label},
-                "concern": {"flag": result.concern.flag, "categories": list(result.concern.categories)},
+                "concern": {"flag": result.concern.flag, "categories": list(result.concern.categories),
+                            "reasons": list(result.concern.matches)},
+                "analysed": result.analysed,
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from voice.analysis.codebook import Codebook
-from voice.analysis.concerns import Concern, ConcernLexicon
+from voice.analysis.concerns import NOT_SCREENED, Concern, ConcernLexicon
+from voice.analysis.language import NOT_ANALYSED, readable
 from voice.analysis.sentiment import Sentiment, _score
 from voice.analysis.tokenize import normalise, tokenize
 
-__all__ = ["Analysis", "analyse", "analyse_many", "AnalysisCache", "MAX_CHARS"]
+__all__ = ["Analysis", "analyse", "analyse_many", "AnalysisCache", "MAX_CHARS", "UNREADABLE_REASON"]
 
 # Answers longer than this are analysed on their first MAX_CHARS characters
 # for themes and sentiment; concerns always read the whole answer.
@@ -28,6 +29,11 @@ class Analysis:
     themes: tuple[str, ...]
     sentiment: Sentiment
     concern: Concern
+    analysed: bool = True  # False: another language or script; a person must read it (concern "not_screened")
+
+
+DISTRESS = 0.3  # the polarity at most of an answer the concern checks flagged
+UNREADABLE_REASON = "written in a language or script the analysis does not read: please read it"
 
 
 def _clean(text: str | None) -> str:
@@ -43,12 +49,21 @@ def analyse(text: str, codebook: Codebook, lexicon: ConcernLexicon) -> Analysis:
     norm = _normalise_uncached(text)
     tokens = tokenize(norm)
     concern = lexicon.detect_tokens(tokens)
+    if not readable(text[:MAX_CHARS], tokens):
+        # Not guessed: no themes, no sentiment, and the lead's queue gets it for a person to read
+        # (with anything the English rules still found in it).
+        concern = Concern(True, concern.categories + (NOT_SCREENED,), concern.matches + (UNREADABLE_REASON,))
+        return Analysis((), Sentiment(0.0, NOT_ANALYSED), concern, analysed=False)
     if len(text) > MAX_CHARS:
         norm = norm[:MAX_CHARS]
         tokens = tokenize(norm)
         text = text[:MAX_CHARS]
     themes = tuple(codebook.code_tokens(tokens))
     sentiment = _score(text, norm, tokens) if tokens else Sentiment(0.0, "neutral")
+    if concern.flag and sentiment.polarity > -DISTRESS:
+        # A possible disclosure reads as distress, whatever its words score: "he says not to tell
+        # my mum, he is really nice to me" is not good news (TextBlob alone scores it positive).
+        sentiment = Sentiment(-DISTRESS, "negative")
     return Analysis(themes, sentiment, concern)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from voice.analysis.examples import keep_outcome
 from voice.db import utcnow
 from voice.models import Answer, Campaign, Group, Response, SafeguardingItem, SurveyRecord
 from voice.models.analysis import SG_ACTION_TAKEN, SG_NEW, SG_NO_ACTION, SG_REVIEWED, SG_STATUSES
@@ -177,6 +178,7 @@ def record_outcome(session: Session, actor: Actor, item_id: int, outcome: str, n
     if outcome == SG_ACTION_TAKEN and not (note or "").strip():
         raise ValueError("Say briefly what action was taken (for the record).")
     item.status, item.outcome_by, item.outcome_at, item.released = outcome, actor.username, now, bool(release)
+    keep_outcome(session, actor, item, now)  # the decision becomes a labelled example (voice.analysis.examples)
     _add_note(item, actor, now, note)
     record(session, actor, "safeguarding_outcome_recorded", "safeguarding_item", item.id, at=now, outcome=outcome,
            released=bool(release))

@@ -80,6 +80,14 @@ YOUTH_TERMS: dict[str, float] = {
     "frustrat*": -0.5, "angry": -0.2, "jealous": -0.3, "pressure": -0.4, "confus*": -0.2,
     "wish": -0.2, "be heard": 0.3, "easy to use": 0.2, "good idea": 0.2,
     "i like|liked|love|loved": 0.3, "alright": 0.2,
+    # complaints in everyday words (flipped when negated: "doesn't help", "nobody gives a say")
+    "help": 0.3, "fair": 0.3, "why do|does|should we|i have to": -0.4, "cringe": -0.4, "awkward": -0.3,
+    "creepy": -0.5, "dodgy": -0.4, "sketchy": -0.4, "useless": -0.5, "waste": -0.4, "too much": -0.3,
+    "a lot": -0.1, "has been a lot": -0.4, "is a lot": -0.3, "hard": -0.3, "harder": -0.3, "drama": -0.3,
+    "fomo": -0.3, "low": -0.3, "dark": -0.3, "scary": -0.4, "annoyed": -0.4, "sick of": -0.5, "fed up": -0.5,
+    "overwhelmed": -0.5, "unsafe": -0.6, "smoking": -0.2, "never": -0.1, "no one|nobody": -0.2,
+    "safer": 0.3, "sound": 0.2, "the best": 0.5, "love it": 0.5, "class": 0.0, "made my day": 0.6,
+    "grateful": 0.5, "happier": 0.4, "amazing": 0.5, "brilliant": 0.5,
     # zero weight: consumes a phrase so its words are not read on their own
     "heard of|about": 0.0, "deal with": 0.0, "how to": 0.0,
 }
@@ -90,6 +98,9 @@ _NON_ANSWERS = {
     "maybe", "not sure", "unsure", "nothing", "no comment", "ok", "okay", "k", "fine", "meh",
     "sometimes", "it depends", "depends", "i don't care", "dunno", "nothing to say", "lol", "-", ".",
 }
+
+# Words that do not change a non-answer: "idk really", "not sure tbh".
+_FILLERS = {"really", "to", "be", "honest", "honestly", "lol", "tbh", "ngl", "not going to lie", "just", "like", "um", "hmm"}
 
 _NEGATORS = {
     "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without", "hardly",
@@ -155,7 +166,7 @@ def _match_at(words: list[str], i: int):
 _NT_RE = re.compile(r"\b(ca|wo|do|does|did|is|was|are|were|could|would|should|have|has|had|ai)n't\b")
 _FILLER_AFTER_NOT = re.compile(
     r"\b(not|never) (?:(?:really|feel|felt|feeling|get|got|be|been|very|always|that|so|too|as|even|actually) )+")
-_DROP_FOR_TB = re.compile(r"\b(?:more|less|most)\b")
+_DROP_FOR_TB = re.compile(r"\b(?:more|less|most|lol|lmao|haha|hahaha)\b")  # "lol" marks a joke, not praise
 _SUGGESTION_RE = re.compile(
     r"(?:more|teach|there should|should|they should|we should|have more|have a|we need|need more|make|put|"
     r"ask|give|let|it would help|would be good|maybe|please)\b")
@@ -185,7 +196,7 @@ def _score(text: str, norm: str, tokens: list[str]) -> Sentiment:
     """Score from precomputed normalised text and tokens (the pipeline shares them)."""
     words = [t for t in tokens if t[0].isalnum()]
     joined = " ".join(words)
-    if words and joined in _NON_ANSWERS:
+    if words and (joined in _NON_ANSWERS or " ".join(w for w in words if w not in _FILLERS) in _NON_ANSWERS):
         return _NEUTRAL
 
     tb_text = _NT_RE.sub(r"\1 not", norm)

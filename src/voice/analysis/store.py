@@ -9,6 +9,9 @@
       concerns are kept, and rows whose themes cannot change are only re-stamped.
 - A flagged answer becomes one SafeguardingItem for the designated safeguarding leads. Nothing else
   happens to anyone automatically.
+- Analysis of a submitted response runs OFF the young person's request: `on_submitted` queues the
+  response for a per-process background worker once the submit has committed; the worker's sweep,
+  the safeguarding page and `voice analyse` catch up on anything a dying process left behind.
 
 Nothing here needs an actor: the pipeline shows no content to anyone. Editing the codebook does.
 """
@@ -18,18 +21,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import queue
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from voice.analysis import DefinitionError
 from voice.analysis.codebook import Codebook, codebook_to_yaml, parse_codebook, themes_affected
 from voice.analysis.concerns import ConcernLexicon, load_lexicon
-from voice.db import utcnow
+from voice.db import session_scope, utcnow, with_retry
 from voice.models import Answer, CodebookVersion, Response, SafeguardingItem, TextAnalysis
 from voice.security.access import Actor, require
 from voice.security.audit import record
@@ -414,21 +419,156 @@ def analyse_response(session: Session, response_id: int) -> AnalysisCounts:
     return counts
 
 
-def on_submitted(session: Session, response_id: int) -> None:
-    """Hook for voice.responses.service.submit: analyse the response, never failing the young person's submit.
+def analyse_pending(session: Session, limit: int = BATCH) -> AnalysisCounts:
+    """Analyse up to `limit` submitted answers that have no result yet (oldest first): the sweep.
 
-    Runs in a savepoint, so a failure here rolls back only the analysis; `voice analyse` and the
-    workspace page catch up on anything missed.
+    Unlike `analyse_new_answers` it does not re-check answers after a codebook or lexicon edit, so it
+    stays cheap enough to run every few seconds in the background.
+    """
+    _, codebook = active_codebook(session)
+    lexicon = current_lexicon()
+    counts = AnalysisCounts()
+    pending = session.execute(_pending_answers_query().limit(limit)).all()
+    if pending:
+        _analyse_rows(session, [tuple(r) for r in pending], codebook, lexicon, counts)
+        session.flush()
+    return counts
+
+
+# ---------------------------------------------------------------- off the young person's step
+
+SWEEP_EVERY = 20.0  # seconds: how often an idle worker looks for answers nobody analysed
+_AFTER_COMMIT = "voice_analyse_after_commit"
+
+
+class AnalysisWorker:
+    """One background thread per process (per database) that analyses submitted responses.
+
+    `on_submitted` only notes the response id on the submitting session; when that transaction
+    commits, the id is queued here and analysed in a session of its own, so the young person's
+    submit never waits for analysis. Nothing is lost if the process dies in between: the database
+    itself says which submitted answers have no analysis, and the worker sweeps for them when it
+    starts and every SWEEP_EVERY seconds while idle (as do the safeguarding page and `voice analyse`).
+    """
+
+    def __init__(self, engine, sweep_every: float = SWEEP_EVERY):
+        self.engine = engine
+        self.sweep_every = sweep_every
+        self.jobs: queue.Queue[int | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def put(self, response_id: int) -> None:
+        self.jobs.put(response_id)
+        self.start()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="voice-analysis", daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.jobs.put(None)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def idle(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued job is done (for tests and orderly shutdown); True if it is."""
+        deadline = time.monotonic() + timeout
+        with self.jobs.all_tasks_done:
+            while self.jobs.unfinished_tasks:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.jobs.all_tasks_done.wait(left)
+        return True
+
+    def _run(self) -> None:
+        self._safely(self.sweep)
+        while True:
+            try:
+                job = self.jobs.get(timeout=self.sweep_every)
+            except queue.Empty:
+                self._safely(self.sweep)
+                continue
+            try:
+                if job is None:
+                    return
+                self._safely(lambda: self.analyse(job))
+            finally:
+                self.jobs.task_done()
+
+    def analyse(self, response_id: int) -> AnalysisCounts:
+        def action() -> AnalysisCounts:
+            with session_scope(self.engine) as session:
+                return analyse_response(session, response_id)
+
+        return with_retry(action)
+
+    def sweep(self) -> AnalysisCounts:
+        def action() -> AnalysisCounts:
+            with session_scope(self.engine) as session:
+                return analyse_pending(session)
+
+        return with_retry(action)
+
+    @staticmethod
+    def _safely(action) -> None:
+        try:
+            action()
+        except Exception:  # the worker must outlive any one failure; the sweep catches up later
+            log.exception("background analysis failed; the next sweep will try again")
+
+
+_workers: dict[int, AnalysisWorker] = {}
+_workers_lock = threading.Lock()
+
+
+def analysis_worker(engine) -> AnalysisWorker:
+    """The process's worker for this engine (created on first use)."""
+    with _workers_lock:
+        worker = _workers.get(id(engine))
+        if worker is None or worker.engine is not engine:
+            worker = _workers[id(engine)] = AnalysisWorker(engine)
+        return worker
+
+
+def on_submitted(session: Session, response_id: int) -> None:
+    """Hook for voice.responses.service.submit: analyse the response after the submit commits, off the request.
+
+    Never fails the young person's submit. If the submit's transaction rolls back, nothing is queued.
     """
     try:
-        with session.begin_nested():
-            analyse_response(session, response_id)
+        pending = session.info.setdefault(_AFTER_COMMIT, [])
+        if not session.info.get(_AFTER_COMMIT + "_listening"):
+            event.listen(session, "after_commit", _dispatch_after_commit)
+            event.listen(session, "after_rollback", _forget_after_rollback)
+            session.info[_AFTER_COMMIT + "_listening"] = True
+        pending.append(response_id)
     except Exception:  # the submit must succeed whatever happens to analysis
-        log.exception("analysis of response %s failed; it will be caught up later", response_id)
+        log.exception("analysis of response %s not queued; the sweep will find it", response_id)
+
+
+def _dispatch_after_commit(session: Session) -> None:
+    ids = session.info.pop(_AFTER_COMMIT, None)
+    if not ids:
+        return
+    try:
+        bind = session.get_bind()
+        worker = analysis_worker(getattr(bind, "engine", bind))
+        for response_id in ids:
+            worker.put(response_id)
+    except Exception:
+        log.exception("analysis of responses %s not queued; the sweep will find them", ids)
+
+
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 __all__ = [
-    "AnalysisCounts", "CodebookEntry", "NoChange", "active_codebook", "add_theme", "analyse_new_answers",
-    "analyse_response", "check_codebook", "codebook_by_version", "codebook_history", "codebook_to_yaml",
+    "AnalysisCounts", "AnalysisWorker", "CodebookEntry", "NoChange", "active_codebook", "add_theme",
+    "analyse_new_answers", "analyse_pending", "analyse_response", "analysis_worker", "check_codebook", "codebook_by_version", "codebook_history", "codebook_to_yaml",
     "codebook_yaml", "current_lexicon", "on_submitted", "save_codebook", "seed_codebook", "text_hash",
 ]

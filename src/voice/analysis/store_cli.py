@@ -3,6 +3,7 @@
     voice analyse                     # incremental: new answers, and changed themes after a codebook edit
     voice analyse --codebook-file surveys/analysis/codebook.yaml --note "new defaults"
                                       # first save the file as a new codebook version (if it differs)
+    voice analyse --evaluate          # how the analysis in use does on the examples people's decisions left
 
 Runs as the operator (SYSTEM). Prints counts only, never what anyone wrote.
 """
@@ -21,6 +22,9 @@ def register(subparsers) -> None:
                         help="save this codebook YAML as a new version first (skipped if unchanged)")
     parser.add_argument("--note", default="", help="note for the new codebook version")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--evaluate", action="store_true",
+                        help="print how the analysis in use does on the kept examples (leads' outcomes, "
+                             "facilitators' theme and sentiment corrections); changes nothing")
     parser.set_defaults(func=run)
 
 
@@ -44,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
             last[0] = step
             print(f"  {fraction:4.0%}  {message}", file=sys.stderr)
 
+    if args.evaluate:
+        return _evaluate(engine)
     try:
         with session_scope(engine) as session:
             if args.codebook_file:
@@ -63,4 +69,32 @@ def run(args: argparse.Namespace) -> int:
     print(f"Analysed {counts.analysed} new answers ({counts.distinct_texts} distinct texts run, "
           f"{counts.reused} reused); re-checked {counts.rechecked} for changed themes, {counts.recoded} changed, "
           f"{counts.restamped} re-stamped; {counts.flagged} new safeguarding items.")
+    return 0
+
+
+def _evaluate(engine) -> int:
+    """`voice analyse --evaluate`: aggregate figures only, never a text."""
+    import sys
+
+    from voice.analysis import DefinitionError
+    from voice.analysis.evaluation import format_figures
+    from voice.analysis.examples import quality_figures
+    from voice.db import session_scope
+    from voice.security.access import SYSTEM
+
+    try:
+        with session_scope(engine) as session:
+            report = quality_figures(session, SYSTEM)
+    except DefinitionError as exc:
+        print(f"voice analyse: {exc}", file=sys.stderr)
+        return 2
+    print(f"Analysis in use: codebook {report.codebook_version}, concern lexicon {report.lexicon_version}")
+    sections = [("Leads' outcomes (concern: action taken; not a concern: no action, released)", report.concerns),
+                ("Facilitators' sentiment corrections", report.sentiment),
+                ("Facilitators' theme reviews", report.themes)]
+    for title, figures in sections:
+        if figures is None:
+            continue
+        lines = format_figures(title, figures)
+        print("\n".join(lines if figures.n else [f"{title}  (n=0): no examples kept yet"]))
     return 0

@@ -8,8 +8,10 @@ from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, R
 from voice.models.security import AuditEvent, User
 from voice.models.editor import SurveyDraft
 from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
+from voice.models.analysis_examples import AnalysisExample
 
 __all__ = [
+    "AnalysisExample",
     "Answer",
     "AuditEvent",
     "Base",

@@ -159,7 +159,7 @@ def submit(session: Session, resume_code: str, now: datetime | None = None) -> s
     ).rowcount
     session.flush()
     if changed:
-        # Code the free text as it arrives (a savepoint: analysis can never fail the submit).
+        # Queue the free text for analysis once this commits: it runs off the young person's request.
         from voice.analysis.store import on_submitted
 
         on_submitted(session, response.id)

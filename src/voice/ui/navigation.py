@@ -47,6 +47,8 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="codebook"),
     PageSpec("pages/safeguarding.py", "Safeguarding queue", ":material/shield_person:", frozenset({SAFEGUARDING}),
              "Safeguarding", url_path="safeguarding"),
+    PageSpec("pages/analysis_quality.py", "Analysis quality", ":material/fact_check:",
+             frozenset({SAFEGUARDING, FACILITATOR}), "Evidence", url_path="analysis_quality"),
     PageSpec("pages/erase_response.py", "Erase a response", ":material/delete:", frozenset({ADMIN, FACILITATOR}),
              "Admin", url_path="erase"),
     PageSpec("pages/admin_users.py", "Accounts", ":material/manage_accounts:", frozenset({ADMIN}), "Admin",

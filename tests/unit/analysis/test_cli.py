@@ -52,9 +52,11 @@ def test_one_json_object_per_input_line():
                                             "idk", "😭 café"]
     assert records[0]["themes"] == ["mental_health"]
     assert records[0]["sentiment"]["label"] == "negative"
-    assert records[1]["concern"] == {"flag": True, "categories": ["sexual_abuse"]}
+    assert (records[1]["concern"]["flag"], records[1]["concern"]["categories"]) == (True, ["sexual_abuse"])
+    assert records[1]["concern"]["reasons"]  # why, for the lead
     assert records[2]["sentiment"] == {"polarity": 0.0, "label": "neutral"}
-    assert records[2]["concern"] == {"flag": False, "categories": []}
+    assert records[2]["concern"] == {"flag": False, "categories": [], "reasons": []}
+    assert all(r["analysed"] for r in records)
     assert "😭 café" in done.stdout  # ensure_ascii=False
 
 
@@ -82,3 +84,24 @@ def test_broken_codebook_exits_2_with_the_message(tmp_path):
     assert done.returncode == 2
     assert f"{broken}, line 4, field themes[0].words: must be a list of words" in done.stderr
     assert done.stdout == ""
+
+
+def test_bad_input_gets_one_line_each_and_other_languages_are_not_guessed():
+    lines = ["", "   ", "😭😭😭", "a" * 4000, ("school is fine " * 300).strip(),
+             "<script>alert('hi')</script>", "میرے چچا مجھے غلط طریقے سے چھوتے ہیں",
+             "nu mă simt în siguranță acasă, tata bea și ne bate"]
+    done = _classify("\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["text"] for r in records] == lines
+    for record in records:
+        assert {"themes", "sentiment", "concern", "analysed"} <= record.keys()
+        assert {"label", "polarity"} <= record["sentiment"].keys()
+        assert {"flag", "categories"} <= record["concern"].keys()
+    assert records[0]["concern"]["flag"] is False and records[0]["sentiment"]["label"] == "neutral"
+    assert records[2]["sentiment"]["label"] == "negative"  # emoji are read
+    assert records[5]["analysed"] is True and records[5]["concern"]["flag"] is False
+    for other in records[6:]:
+        assert other["analysed"] is False
+        assert other["sentiment"]["label"] == "not analysed" and other["themes"] == []
+        assert other["concern"]["flag"] is True and "not_screened" in other["concern"]["categories"]

@@ -111,3 +111,39 @@ def test_broken_lexicon_names_line_and_field(broken, line, field, message):
         parse_lexicon(broken, "surveys/analysis/concern_lexicon.yaml")
     assert (caught.value.line, caught.value.field) == (line, field)
     assert message in caught.value.message
+
+
+@pytest.mark.parametrize("extra, field, message", [
+    ("frames:\n  other: [adult + nobody]\n", "frames.other[0]", "unknown set 'nobody'"),
+    ("frames:\n  other: [adult]\n", "frames.other[0]", "joins two or more set names"),
+    ("frames:\n  others: [adult + adult]\n", "frames.others", "unknown category"),
+    ("stance:\n  maybe: [lol]\n", "stance.maybe", "unknown stance"),
+    ("topics:\n  other: ['{nope}']\n", "topics.other[0]", "unknown set {nope}"),
+])
+def test_broken_frames_stance_and_topics_name_the_field(extra, field, message):
+    with pytest.raises(DefinitionError) as caught:
+        parse_lexicon(LEXICON + extra, "surveys/analysis/concern_lexicon.yaml")
+    assert caught.value.field == field and message in caught.value.message and caught.value.line
+
+
+def test_frames_topics_and_stance_from_a_small_lexicon():
+    lex = parse_lexicon("""\
+sets:
+  older: [a man, older]
+  secrecy: [not to tell, our secret]
+categories:
+  other: [help me]
+topics:
+  violence_weapons: [knife]
+frames:
+  grooming_exploitation: [older + secrecy]
+stance:
+  about: [lesson]
+  personal: [i, my]
+""", "l.yaml")
+    assert lex.detect("a knife").categories == ("violence_weapons",)
+    assert not lex.detect("a lesson on the knife").flag  # a topic word in a lesson
+    concern = lex.detect("a man at the park said not to tell anyone")
+    assert concern.categories == ("grooming_exploitation",)
+    assert concern.matches == ("older + secrecy: 'a man', 'not to tell'",)
+    assert not lex.detect("a man ... " + "word " * 20 + "not to tell").flag  # too far apart for a frame
