@@ -221,37 +221,43 @@ def _unsafe_in(table: Table, hidden_flat: np.ndarray, relevant) -> list[int]:
             elif cell in zero_cols:
                 zero_cols[cell][row] = coef
     unsafe: list[int] = []
+    ncol = len(table.columns)
+    zero_matrix = np.column_stack([zero_cols[z] for z in zeros]) if zeros else np.zeros((len(relevant), 0))
     if positive:
-        span, pinned = _row_space(matrix)
-        for k, cell in enumerate(positive):
-            # Pinned among the positive cells alone; a hidden zero can still free it (the zero goes up while
-            # the cell goes down): with one zero's column added, a null direction that moves the cell moves
-            # the zero too, and taking its sign so that the zero rises keeps every count >= 0.
-            if pinned[k] and not any(not _row_space(np.column_stack([matrix, zero_cols[z]]))[1][k] for z in zeros):
-                unsafe.append(cell)
+        span, singular, rowspace = _row_space(matrix)
+        pinned = (rowspace ** 2).sum(axis=1) > 1 - 1e-6
     else:
         span = np.zeros((len(relevant), 0))
-    ncol = len(table.columns)
-    for z, col in zero_cols.items():
-        if _under_a_shown_zero(table, hidden_flat, z // ncol, z % ncol):
-            continue
-        residual = col - span @ (span.T @ col)
-        if np.linalg.norm(residual) > 1e-9:
+        pinned = np.zeros(0, dtype=bool)
+    # A hidden zero whose column lies in the span of the positive hidden cells' columns can rise while they fall.
+    in_span = np.linalg.norm(zero_matrix - span @ (span.T @ zero_matrix), axis=0) <= 1e-9
+    stuck = np.flatnonzero(pinned)
+    if stuck.size:
+        # A positive cell pinned among the positive cells alone may still be freed by one hidden zero (the zero
+        # goes up while the cell goes down). With zero z's column a added, cell x stays pinned unless a lies in
+        # the positive cells' column space and a . y0 != 0, where y0 is the least-norm solution of
+        # matrix^T y = e_x; then the null direction that moves x moves z too, and taking its sign so that z
+        # rises keeps every count >= 0. All pinned cells and zeros at once: one matrix product.
+        y0 = span @ (rowspace[stuck] / singular).T  # one column per pinned cell
+        dots = np.abs(zero_matrix[:, in_span].T @ y0) > 1e-9 if in_span.any() else np.zeros((0, stuck.size), bool)
+        freed = dots.any(axis=0)
+        unsafe.extend(positive[k] for k, free in zip(stuck, freed) if not free)
+    for z, ok in zip(zeros, in_span):
+        if not ok and not _under_a_shown_zero(table, hidden_flat, z // ncol, z % ncol):
             unsafe.append(z)
     return unsafe
 
 
-def _row_space(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(an orthonormal basis of the column space, whether each column's cell is pinned).
-
-    From the small Gram matrix: a cell is pinned when its unit vector lies in the row space of the sums
-    (no null direction moves it), i.e. when its row of the row-space basis has length 1."""
+def _row_space(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The thin singular value decomposition of the sums, from the small Gram matrix: (U, s, V) with
+    matrix = U diag(s) V^T. A cell is pinned when its unit vector lies in the row space (no null direction
+    moves it), i.e. when its row of V has length 1."""
     gram = matrix @ matrix.T
     eigenvalues, vectors = np.linalg.eigh(gram)
     keep = eigenvalues > 1e-8 * max(1.0, float(eigenvalues.max()))
     span = vectors[:, keep]
-    rowspace = (matrix.T @ span) / np.sqrt(eigenvalues[keep])
-    return span, (rowspace ** 2).sum(axis=1) > 1 - 1e-6
+    singular = np.sqrt(eigenvalues[keep])
+    return span, singular, (matrix.T @ span) / singular
 
 
 def _under_a_shown_zero(table: Table, hidden_flat: np.ndarray, row: int, column: int) -> bool:
