@@ -188,8 +188,9 @@ def theme_charts(themes: Sequence[ThemeFigure]) -> list[Chart]:
     rows = theme_rows(shown)
     labels = {t.theme_id: t.name for t in shown}
     series = {(None, None): "Young people who wrote comments"}
-    return [Chart(bar_chart(rows, labels, series), caption(rows, labels, series)),
-            Chart(tone_chart(shown), tone_caption(shown))]
+    return [Chart(bar_chart(rows, labels, series, title="Young people who mention each theme, of those who wrote "
+                                                      "comments"), caption(rows, labels, series)),
+            Chart(tone_chart(shown, title="Tone of each theme's comments"), tone_caption(shown))]
 
 
 def _theme_blocks(themes: Sequence[ThemeFigure]) -> list[Block]:

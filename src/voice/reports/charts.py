@@ -31,7 +31,10 @@ GAP = 12  # px between one answer's bars and the next
 PLOT_WIDTH = 300  # px of the 0-100% axis
 LABEL_ROOM = 150  # px right of the axis for the bar's label
 AXIS_LABEL_LIMIT = 230  # px for an answer's name left of the bars (longer names end in "…"; the table has them whole)
-FONT = 11
+FONT = 12
+# Axes, labels, legend and padding are added around the plot (Vega-Lite's default): said explicitly, because a
+# page would otherwise squeeze everything into the chart's width ("fit") and leave no room for the bars.
+NATURAL_SIZE = {"type": "pad"}
 
 
 def _series_name(row: ResultRow, series_labels: Mapping[tuple, str] | None) -> str:
@@ -99,8 +102,13 @@ def bar_chart(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | None
         x=alt.X("text_at:Q", scale=alt.Scale(domain=[0, 100], nice=False)), y=y, yOffset=offset, text="label:N")
     chart = alt.layer(bars, text).properties(width=width, height=step * max(1, len(options)))
     chart = chart.configure_view(stroke=None).properties(padding={"left": 4, "top": 4, "bottom": 4,
-                                                                  "right": LABEL_ROOM})
-    return chart.properties(title=title) if title else chart
+                                                                  "right": LABEL_ROOM}, autosize=NATURAL_SIZE)
+    return chart.properties(title=_title(title)) if title else chart
+
+
+def _title(text: str) -> alt.TitleParams:
+    # Left-aligned over the labels, whole (no limit): a chart's title is its question or measure.
+    return alt.TitleParams(text, anchor="start", fontSize=FONT + 1, frame="group")
 
 
 # --- tone: a stacked bar per theme ----------------------------------------------------------------------------
@@ -129,7 +137,7 @@ def tone_frame(themes) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["theme", "order", "tone", "start", "end", "mid", "value", "text"])
 
 
-def tone_chart(themes, width: int = PLOT_WIDTH) -> alt.LayerChart:
+def tone_chart(themes, width: int = PLOT_WIDTH, title: str = "") -> alt.LayerChart:
     """The tone of each theme's comments as one stacked bar (negative, neutral, positive; the shares hidden
     because they are from fewer than 10 comments in pale grey, together)."""
     frame = tone_frame(themes)
@@ -152,7 +160,9 @@ def tone_chart(themes, width: int = PLOT_WIDTH) -> alt.LayerChart:
     text = base.mark_text(baseline="middle", fontSize=FONT - 1, color="#000000").encode(
         x="mid:Q", y=y, text="text:N")
     chart = alt.layer(bars, text).properties(width=width, height=(BAR + 10) * max(1, len(names)))
-    return chart.configure_view(stroke=None).properties(padding={"left": 4, "top": 4, "bottom": 4, "right": 24})
+    chart = chart.configure_view(stroke=None).properties(padding={"left": 4, "top": 4, "bottom": 4, "right": 24},
+                                                         autosize=NATURAL_SIZE)
+    return chart.properties(title=_title(title)) if title else chart
 
 
 def tone_caption(themes) -> str:
@@ -240,13 +250,17 @@ def pdf_bar_chart(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | 
     options = list(dict.fromkeys(frame.sort_values("order")["option"]))
     bar, gap, label_width = 11.0, 7.0, 150.0
     plot = width - label_width - 115.0  # room on the right for "100.0% (1,234 of 5,678)"
-    # Legend entries laid out left to right, starting a new line when the next would pass the right edge.
-    places, x, line = [], label_width, 0
+    # Legend entries laid out left to right from the left edge, a new line when the next would pass the right
+    # edge; a name wider than the whole drawing is shortened ("…"), the only way it could not fit.
+    places, names, x, line = [], [], 0.0, 0
     for name in series if len(series) > 1 else []:
-        entry = 14 + stringWidth(name, "Helvetica", 8) + 12
-        if x + entry > width and x > label_width:
-            x, line = label_width, line + 1
+        while len(name) > 4 and 11 + stringWidth(name, "Helvetica", 8) > width:
+            name = name[:-2] + "…"
+        entry = 11 + stringWidth(name, "Helvetica", 8) + 12
+        if x + entry - 12 > width and x > 0:
+            x, line = 0.0, line + 1
         places.append((x, line))
+        names.append(name)
         x += entry
     legend = (line + 1) * 12.0 + 4 if places else 0.0
     height = legend + 14 + len(options) * (len(series) * bar + gap)
@@ -272,7 +286,7 @@ def pdf_bar_chart(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | 
                                  strokeColor=None))
             drawing.add(String(label_width + length + 3, y + 2.5, item.label, fontSize=7))
         y -= gap
-    for s, (name, (x, line)) in enumerate(zip(series, places)):
+    for s, (name, (x, line)) in enumerate(zip(names, places)):
         base = legend - 12 * (line + 1)
         drawing.add(Rect(x, base + 3, 8, 8, fillColor=colors.HexColor(OKABE_ITO[s]), strokeColor=None))
         drawing.add(String(x + 11, base + 4, name, fontSize=8))

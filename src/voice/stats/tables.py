@@ -13,6 +13,7 @@ from voice.stats.suppression import SUPPRESSED_TEXT, format_count, format_percen
 from voice.surveys.schema import PREFER_NOT_TO_SAY, Survey, tr
 
 RESULT_COLUMNS = ("Question", "Breakdown", "Answer", "n", "Base", "%")
+NOT_SHOWN = "not shown"
 
 
 def result_table(survey: Survey, rows: Sequence[ResultRow], by: str | None,
@@ -23,6 +24,8 @@ def result_table(survey: Survey, rows: Sequence[ResultRow], by: str | None,
     """
     labels = labels or {}
     questions = {q.id: q for q in survey.questions}
+    shown_base = {(r.question_id, r.by, r.value): r.base for r in rows
+                  if r.option_id != PREFER_NOT_TO_SAY and r.base is not None}
     out = []
     for r in rows:
         question = questions.get(r.question_id)
@@ -35,10 +38,18 @@ def result_table(survey: Survey, rows: Sequence[ResultRow], by: str | None,
             "Breakdown": "Whole area" if by is None else labels.get(r.value, str(r.value)),
             "Answer": answer,
             "n": format_count(r.count, r.suppressed),
-            "Base": format_count(r.base, r.base is None),
+            "Base": _base_text(r, shown_base.get((r.question_id, r.by, r.value))),
             "%": format_percent(r.percent, r.suppressed),
         })
     return out
+
+
+def _base_text(row: ResultRow, base: int | None) -> str:
+    # "Everyone who answered" (the prefer-not-to-say row's base) is hidden so that it cannot give that count back;
+    # it is at least the question's base shown beside it, so it must not read "fewer than 10".
+    if row.base is None and row.option_id == PREFER_NOT_TO_SAY and base is not None:
+        return NOT_SHOWN
+    return format_count(row.base, row.base is None)
 
 
 def table_bytes(table: Sequence[Mapping[str, str]], fmt: str, sheet: str = "Results") -> bytes:

@@ -9,7 +9,6 @@ with st.text or escaped, never as Markdown or HTML.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from voice.evidence.errors import NotFound
@@ -217,16 +216,15 @@ def priority_page(actor: Actor) -> None:
             st.text(f"“{quote.text}” {quote.attribution}")
 
     st.subheader("What we did")
+    # Whole sentences, wrapped (a grid would cut them off); every cell escaped, as stored text must be.
     if card.items:
-        st.dataframe(pd.DataFrame([{"You said": i.you_said, "We did": i.we_did or "No answer yet",
-                                    "Status": i.status_words, "Waiting": i.waiting_words} for i in card.items]),
-                     hide_index=True, width="stretch")
+        show_table([(i.you_said, i.we_did or "No answer yet", i.status_words, i.waiting_words) for i in card.items],
+                   ("You said", "We did", "Status", "Waiting"))
     else:
         st.caption('No "you said, we did" items are linked to this priority yet.')
     if card.actions:
-        st.dataframe(pd.DataFrame([{"What are we going to do?": a.what, "Who is responsible?": a.who,
-                                    "When?": a.when, "Progress made": a.progress or "Not reported yet"}
-                                   for a in card.actions]), hide_index=True, width="stretch")
+        show_table([(a.what, a.who, a.when, a.progress or "Not reported yet") for a in card.actions],
+                   ("What are we going to do?", "Who is responsible?", "When?", "Progress made"))
 
     st.subheader("What difference it made")
     if card.measures:
