@@ -32,7 +32,7 @@ from voice.models import Measure as _Measure
 from voice.models.priorities import YSWD_STATUSES
 from voice.security.access import Actor, require
 from voice.security.roles import ADMIN, BOARD, FACILITATOR
-from voice.stats import SUPPRESSED_TEXT, ResultRow, question_results, response_count
+from voice.stats import SUPPRESSED_TEXT, ResultRow, question_results
 from voice.stats.headcounts import Headcount, headcount, headcounts
 from voice.stats.release import counted_responses
 from voice.stats.suppression import MIN_BASE
