@@ -53,7 +53,9 @@ def load(url: str, responses: int, schools: int) -> None:
     with session_scope(engine) as session:
         sync_survey_files(session, ROOT / "surveys")
         version, survey = get_survey(session, SURVEY_ID)
-        campaign = Campaign(name=CAMPAIGN, survey_id=SURVEY_ID, title="E-safety 2016 (benchmark)")
+        # A closed wave (its figures need no release in steps; `open-campaign release` below times that).
+        campaign = Campaign(name=CAMPAIGN, survey_id=SURVEY_ID, title="E-safety 2016 (benchmark)",
+                            opens_at=datetime(2016, 2, 1), closes_at=datetime(2016, 3, 25))
         session.add(campaign)
         groups = [Group(code=f"school{i:03d}", name=f"School {i:03d}", area=AREAS[i % len(AREAS)])
                   for i in range(schools)]
@@ -71,6 +73,26 @@ def load(url: str, responses: int, schools: int) -> None:
         with engine.connect() as connection:
             connection.execute(text("ANALYZE"))
             connection.commit()
+
+
+def release_all(engine) -> None:
+    """The wave reopened with nothing released, then one figure asked for: every answer released at once
+    (the largest release there can be), and the figures counted from the released set; closed again after."""
+    from sqlalchemy import update
+
+    from voice.models import Response
+    from voice.stats import question_results
+
+    with session_scope(engine) as session:
+        campaign = session.query(Campaign).filter_by(name=CAMPAIGN, survey_id=SURVEY_ID).one()
+        closes, campaign.closes_at = campaign.closes_at, None
+        session.execute(update(Response).where(Response.campaign_id == campaign.id).values(released_at=None))
+    try:
+        with session_scope(engine) as session:
+            question_results(session, SURVEY_ID, CAMPAIGN)
+    finally:
+        with session_scope(engine) as session:
+            session.query(Campaign).filter_by(name=CAMPAIGN, survey_id=SURVEY_ID).one().closes_at = closes
 
 
 def timed(label: str, action):
@@ -122,6 +144,8 @@ def main() -> int:
         command = [sys.executable, "-c", runner, "stats", SURVEY_ID, "--campaign", CAMPAIGN, *by, "--format", "json"]
         timed(f"voice stats {' '.join(by) or '(whole area)'} (process)",
               lambda: subprocess.run(command, env=env, check=True, capture_output=True))
+
+    timed("open campaign: first release of every answer", lambda: release_all(engine))
 
     if not args.skip_packs:
         from voice.reports.school_packs import build_school_packs

@@ -100,12 +100,15 @@ if not S.get("staff_editor_id"):
                 open_draft(new_id.strip())
 
     with db_session() as session:
+        from voice.surveys.titles import survey_titles
+
         surveys = list_surveys(session)
+        titles = survey_titles(session)  # "Staying safe online — ages 10 to 11": two surveys share a title
     if surveys:
         st.subheader("Start from a survey")
         with st.form("staff_editor_from"):
             source = st.selectbox("Survey", [s for s, _ in surveys],
-                                  format_func=dict(surveys).get, key="staff_editor_from_source")
+                                  format_func=lambda s: titles.get(s, s), key="staff_editor_from_source")
             copy_id = st.text_input("New id for a copy (leave empty to change the survey itself)",
                                     key="staff_editor_from_id")
             st.caption("Surveys from the built-in files are always copied under a new id.")

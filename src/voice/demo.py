@@ -362,16 +362,18 @@ def _demo_quotes(session: Session, per_priority: int = 3) -> None:
             continue
         # Decide before making the quote: making one and throwing it away is slow and fills the audit trail.
         priorities = {p for t in themes.get(answer_id) or [] for p in links.get(t, ())}
-        if not any(taken.get(p, 0) < per_priority for p in priorities):
+        open_slots = sorted((taken.get(p, 0), p) for p in priorities if taken.get(p, 0) < per_priority)
+        if not open_slots:
             continue
+        # A facilitator approves a quote for the priority it speaks to, not every priority its themes touch.
+        chosen = open_slots[0][1]
         try:
-            quote = make_quote(session, actor, answer_id)
+            quote = make_quote(session, actor, answer_id, priority_ids=[chosen])
         except QuoteRefused:
             continue
         seen_texts.add(text)
         approve_quote(session, actor, quote.id)
-        for p in quote.priority_ids:
-            taken[p] = taken.get(p, 0) + 1
+        taken[chosen] = taken.get(chosen, 0) + 1
 
 
 def _demo_items(session: Session, period_id: str, keys: set[str]) -> None:

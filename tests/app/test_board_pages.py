@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,25 @@ def _page(name: str, roles=("board_member",)) -> AppTest:
     return at
 
 
+def unescape(text: str) -> str:
+    """Markdown escapes off (voice.ui.text.plain), so a test reads what the user reads."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def tables(at: AppTest) -> list[list[list[str]]]:
+    """Every st.table on the page as rows of cells (header first), as the user reads them."""
+    out = []
+    for t in at.table:
+        frame = t.value.data if hasattr(t.value, "data") else t.value
+        out.append([[unescape(str(c)) for c in frame.columns]] +
+                   [[unescape(str(c)) for c in row] for row in frame.itertuples(index=False)])
+    return out
+
+
 def _all_text(at: AppTest) -> str:
-    return texts(at) + "\n" + "\n".join(str(e.value) for e in at.subheader) + "\n" + \
-        "\n".join(str(e.value) for e in at.get("text"))
+    cells = "\n".join(" | ".join(row) for t in tables(at) for row in t)
+    return unescape(texts(at) + "\n" + "\n".join(str(e.value) for e in at.subheader) + "\n" +
+                    "\n".join(str(e.value) for e in at.get("text"))) + "\n" + cells
 
 
 def test_overview_shows_a_card_per_priority_and_builds_the_report(board_db):
@@ -78,4 +95,4 @@ def test_a_period_with_nothing_yet_is_explained(app_env, session):
     session.commit()
     at = _page("board_overview.py", roles=("facilitator",)).run()
     assert not at.exception, at.exception
-    assert "No survey campaign had opened by the end of 2021/22" in _all_text(at)
+    assert "No survey wave had opened by the end of 2021/22" in _all_text(at)

@@ -9,6 +9,7 @@ so export → import gives back exactly what was written.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -44,17 +45,35 @@ def _as_text(value: Any) -> str:
 
 def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write UTF-8 CSV with a BOM (so Excel shows emoji and accents), every cell neutralised. Returns rows written."""
-    count = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([neutralise(_as_text(h)) for h in header])
-        for row in rows:
-            writer.writerow([neutralise(_as_text(cell)) for cell in row])
-            count += 1
+        return _write_csv(handle, header, rows)
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The same CSV as `write_csv`, as bytes (for a download button)."""
+    handle = io.StringIO(newline="")
+    _write_csv(handle, header, rows)
+    return handle.getvalue().encode("utf-8-sig")
+
+
+def _write_csv(handle, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    count = 0
+    writer = csv.writer(handle)
+    writer.writerow([neutralise(_as_text(h)) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(_as_text(cell)) for cell in row])
+        count += 1
     return count
 
 
-def write_xlsx(path: str | Path, sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> None:
+def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """The same workbook as `write_xlsx`, as bytes (for a download button)."""
+    out = io.BytesIO()
+    write_xlsx(out, sheets)
+    return out.getvalue()
+
+
+def write_xlsx(path, sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> None:
     """Write an Excel workbook: {sheet name: (header, rows)}. Streams rows (write-only mode).
 
     Text cells are neutralised: openpyxl would otherwise store "=…" as a live formula.

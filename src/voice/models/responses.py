@@ -30,6 +30,9 @@ class Response(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # When the answers joined the published figures of a campaign that is still open: released in steps of
+    # at least 10, so no two views of the figures differ by one young person (voice.stats.release).
+    released_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 

@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, Union
 
 from sqlalchemy.orm import Session
 
-from voice.reports.board import (
-    BoardOverview, MeasureTrend, PriorityCard, ThemeFigure, board_overview, measure_rows, status_words, theme_rows,
-)
+from voice.evidence.impact import MEASURE_COLUMNS, MeasureTrend, measure_table
+from voice.reports.board import BoardOverview, PriorityCard, ThemeFigure, board_overview, status_words, theme_rows
 from voice.security.access import Actor
-from voice.stats import MIN_BASE, SUPPRESSED_TEXT, ResultRow, format_count, format_percent
+from voice.stats import MIN_BASE, SUPPRESSED_TEXT
+from voice.stats.suppression import GROUP_MIN_BASE
 
 FORMATS = {".docx": "docx", ".pdf": "pdf"}
+CHART_SCALE = 2.0  # PNG pixels per CSS pixel: sharp when printed
+HEADING_ROOM = 4.0  # cm a heading needs below it on the page, or it starts the next page
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 ProgressCallback = Callable[[str, int, int], None]
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
@@ -67,10 +69,8 @@ class Grid:
 
 @dataclass(frozen=True)
 class Chart:
-    rows: tuple[ResultRow, ...]
-    option_labels: dict = field(default_factory=dict)
-    series_labels: dict = field(default_factory=dict)
-    caption: str = ""
+    chart: object  # an Altair chart (voice.reports.charts), drawn the same in Word and PDF
+    caption: str = ""  # its text alternative, printed under it and set as the picture's alt text
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def _clean(text: str | None) -> str:
 
 
 def _date(d) -> str:
-    return f"{d:%d %B %Y}" if d else "not set"
+    return f"{d:%-d %B %Y}" if d else "no date"
 
 
 # --- what the report says ---------------------------------------------------------------------------------
@@ -116,30 +116,24 @@ def _summary(o: BoardOverview) -> list[Block]:
     if o.empty_explanation:
         out.append(Para(o.empty_explanation))
     if o.campaigns:
-        surveys = sorted({c.survey_title for c in o.campaigns})
-        n = len({c.survey_id for c in o.campaigns})
-        out.append(Para(
-            f"{o.respondents_text} young people answered {n} survey{'s' if n != 1 else ''} "
-            f"({', '.join(surveys)}) in the campaigns below, which had opened by the end of the plan period."))
-        # Two surveys may share a title (Year 6 and Year 9 "Staying safe online"): add the id to tell them apart.
-        shared = {t for t in {c.survey_title for c in o.campaigns}
-                  if len({c.survey_id for c in o.campaigns if c.survey_title == t}) > 1}
-        out.append(Grid(("Campaign", "Survey", "Dates", "Schools and groups", "Young people"),
-                        tuple((c.title, f"{c.survey_title} ({c.survey_id})" if c.survey_title in shared
-                               else c.survey_title, f"{_date(c.opens)} to {_date(c.closes)}", f"{c.groups:,}",
-                               c.respondents_text) for c in o.campaigns), (3, 2.4, 2.6, 1.4, 1.4)))
+        out.append(Para(o.who_we_heard_from))
+        out.append(Grid(("Wave", "Survey", "Dates", "Schools and groups", "Young people"),
+                        tuple((c.title, c.survey_title, c.dates, f"{c.groups:,}", c.respondents_text)
+                              for c in o.campaigns), (3, 2.6, 2.4, 1.4, 1.4)))
+    if o.always_open_note:
+        out.append(Para(o.always_open_note, "note"))
     out.append(Heading("What young people told us", 2))
     if o.themes:
-        base = format_count(o.commenters, o.commenters is None)
+        base = SUPPRESSED_TEXT if o.commenters is None else f"{o.commenters:,}"
         out.append(Para(f"Themes in the comments of the {base} young people who wrote something (comments held for "
                         f"the safeguarding leads are left out). A young person can mention several themes."))
         out += _theme_blocks(o.themes)
     else:
-        out.append(Para("No comments have been coded into themes for these campaigns yet."))
-    headline = [m for c in o.priorities for m in c.measures if m.latest and not m.latest.suppressed]
+        out.append(Para("No comments have been coded into themes for these waves yet."))
+    headline = [m for c in o.priorities for m in c.measures if m.latest is not None]
     if headline:
-        out.append(Para("Headline measures (latest campaign):", "bold"))
-        out.append(Bullets(tuple(f"{m.label}: {m.latest.text} ({m.latest.campaign_title})" for m in headline)))
+        out.append(Para("Headline measures (the latest wave with enough answers):", "bold"))
+        out.append(Bullets(tuple(f"{m.label}: {m.latest.wave_text}" for m in headline)))
     out.append(Heading("What changed", 2))
     items = [i for c in o.priorities for i in c.items]
     unique_items = {i.id: i for i in items}.values()
@@ -147,11 +141,11 @@ def _summary(o: BoardOverview) -> list[Block]:
     out.append(Para(
         f'"You said, we did": {counts["done"]} done, {counts["in_progress"]} in progress, {counts["planned"]} '
         f'planned, {counts["not_possible"]} not possible (with the reason given to young people).'))
-    trends = [m for c in o.priorities for m in c.measures if m.change is not None]
-    if trends:
-        out.append(Bullets(tuple(f"{m.label}: {m.change_text}" for m in trends)))
+    measures = [m for c in o.priorities for m in c.measures]
+    if measures:
+        out.append(Bullets(tuple(f"{m.label}: {m.change_text}" for m in measures)))
     else:
-        out.append(Para("No measure has two campaigns to compare yet."))
+        out.append(Para("No measures are set for this period's priorities yet."))
     watch = [c for c in o.priorities if c.monitoring]
     out.append(Heading("Areas for monitoring", 2))
     out.append(Grid(("Priority", "RAG", "Why"),
@@ -166,19 +160,47 @@ def _rag_word(card: PriorityCard) -> str:
     return RAG_WORDS.get(card.rag.status, card.rag.status) if card.rag else "Not set"
 
 
-def _theme_blocks(themes: Sequence[ThemeFigure]) -> list[Block]:
-    out: list[Block] = []
-    shown = [t for t in themes if not t.suppressed]
-    if shown:
-        rows = theme_rows(shown)
-        labels = {t.theme_id: t.name for t in shown}
-        from voice.reports.charts import caption
+THEME_COLUMNS = ("Theme", "Young people", "% of those who wrote comments", "Negative", "Neutral", "Positive")
 
-        out.append(Chart(tuple(rows), labels, {(None, None): "Young people who wrote comments"},
-                         caption(rows, labels, {(None, None): "Young people who wrote comments"})))
-    out.append(Grid(("Theme", "Young people", "% of those who wrote comments", "Tone of the comments"),
-                    tuple((t.name, format_count(t.young_people, t.suppressed), format_percent(t.percent, t.suppressed),
-                           t.sentiment_text) for t in themes), (2.4, 1.4, 1.8, 3.6)))
+
+def theme_table(themes: Sequence[ThemeFigure]) -> list[tuple[str, ...]]:
+    """Themes with figures to show, as table rows: the same on screen and in both report formats."""
+    return [(t.name, t.young_people_text, t.percent_text, *(t.tone(s).text for s in ("negative", "neutral", "positive")))
+            for t in themes if not t.suppressed]
+
+
+def hidden_themes_note(themes: Sequence[ThemeFigure]) -> str | None:
+    """Themes too small to give figures for, in one sentence rather than a table row of "fewer than 10"."""
+    hidden = [t.name for t in themes if t.suppressed]
+    if not hidden:
+        return None
+    return (f"Also mentioned, by {SUPPRESSED_TEXT} young people each (too few to give figures): "
+            f"{', '.join(hidden)}.")
+
+
+def theme_charts(themes: Sequence[ThemeFigure]) -> list[Chart]:
+    """The themes' shares and the tone of their comments, each with its description."""
+    from voice.reports.charts import bar_chart, caption, tone_caption, tone_chart
+
+    shown = [t for t in themes if not t.suppressed]
+    if not shown:
+        return []
+    rows = theme_rows(shown)
+    labels = {t.theme_id: t.name for t in shown}
+    series = {(None, None): "Young people who wrote comments"}
+    return [Chart(bar_chart(rows, labels, series, title="Young people who mention each theme, of those who wrote "
+                                                      "comments"), caption(rows, labels, series)),
+            Chart(tone_chart(shown, title="Tone of each theme's comments"), tone_caption(shown))]
+
+
+def _theme_blocks(themes: Sequence[ThemeFigure]) -> list[Block]:
+    out: list[Block] = list(theme_charts(themes))
+    rows = theme_table(themes)
+    if rows:
+        out.append(Grid(THEME_COLUMNS, tuple(rows), (2.6, 1.2, 1.6, 1.2, 1.2, 1.2)))
+    note = hidden_themes_note(themes)
+    if note:
+        out.append(Para(note, "note"))
     return out
 
 
@@ -191,10 +213,7 @@ def _priority(o: BoardOverview, card: PriorityCard) -> list[Block]:
 
     out.append(Heading("What young people told us", 2))
     if card.questions:
-        out.append(Grid(("Survey (campaign)", "Question", "Answer", "%", "Number", "Of (the base)"),
-                        tuple((f"{q.survey_title} ({q.campaign})", q.question_text, q.option_label,
-                               format_percent(q.percent, q.suppressed), format_count(q.count, q.suppressed),
-                               _base_words(q)) for q in card.questions), (2, 3.2, 1.4, 1, 1, 2.6)))
+        out.append(Grid(QUESTION_COLUMNS, tuple(question_table(card.questions)), (2, 3.2, 1.4, 1, 1, 2.6)))
         if card.more_questions:
             out.append(Para(f"{card.more_questions} more linked question{'s' if card.more_questions != 1 else ''} "
                             f"are on the Results page.", "note"))
@@ -222,7 +241,7 @@ def _priority(o: BoardOverview, card: PriorityCard) -> list[Block]:
 
     out.append(Heading("What difference it made", 2))
     if card.measures:
-        out += _measure_blocks(card.measures)
+        out += measure_blocks(card.measures)
     else:
         out.append(Para("No measures are set for this priority yet. A measure names a survey figure and the "
                         "direction it should move; facilitators add them on the Priorities page."))
@@ -232,27 +251,28 @@ def _priority(o: BoardOverview, card: PriorityCard) -> list[Block]:
     return out
 
 
-def _base_words(q) -> str:
-    if q.suppressed:
-        return SUPPRESSED_TEXT
-    return f"{q.base:,} {q.base_group}"
+QUESTION_COLUMNS = ("Survey and wave", "Question", "Answer", "%", "Number", "Of (the base)")
 
 
-def _measure_blocks(measures: Sequence[MeasureTrend]) -> list[Block]:
-    from voice.reports.charts import caption
+def question_table(questions) -> list[tuple[str, ...]]:
+    """A priority's headline figures as table rows, the same on screen and in both report formats."""
+    from voice.stats import format_count, format_percent
 
-    out: list[Block] = []
-    rows = []
+    return [(f"{q.survey_title}, {q.wave}", q.question_text, q.option_label, format_percent(q.percent, q.suppressed),
+             format_count(q.count, q.suppressed), q.base_words) for q in questions]
+
+
+def measure_blocks(measures: Sequence[MeasureTrend]) -> list[Block]:
+    """The measures' table (voice.evidence.impact.measure_table) and a chart of each, with its description."""
+    from voice.reports.charts import measure_chart
+
+    rows = measure_table(measures)
+    out: list[Block] = [Grid(MEASURE_COLUMNS, tuple(tuple(r[c] for c in MEASURE_COLUMNS) for r in rows),
+                             (2.6, 1.4, 3.4, 2.8))]
     for m in measures:
-        figures = "; ".join(f"{f.campaign_title}: {f.text}" for f in m.figures) or "No answers yet"
-        rows.append((m.label, m.polarity_words, figures, m.change_text))
-    out.append(Grid(("Measure", "Direction wanted", "Figures by campaign", "Change"), tuple(rows), (3, 1.6, 3.4, 2.2)))
-    for m in measures:
-        chart_rows = measure_rows(m)
-        if any(not r.suppressed for r in chart_rows):
-            labels = {"measure": m.label}
-            series = {("campaign", f.campaign): f.campaign_title for f in m.figures}
-            out.append(Chart(tuple(chart_rows), labels, series, caption(chart_rows, labels, series)))
+        drawn = measure_chart(m)
+        if drawn is not None:
+            out.append(Chart(*drawn))
     return out
 
 
@@ -262,8 +282,15 @@ def _how_to_read() -> list[Block]:
         "answered it, not counting 'prefer not to say'. The base is given beside each figure.",
         f"Any figure from fewer than {MIN_BASE} young people reads '{SUPPRESSED_TEXT}', and so does any figure "
         "it could be worked out from: small groups could identify someone, and their rates jump about.",
-        "A change compares the last two campaigns of the same survey, in percentage points, and says whether "
-        "it is better or worse using the direction the measure should move.",
+        f"0% and 100% of fewer than {GROUP_MIN_BASE} young people are not shown either: they would say something "
+        "about every young person in a small group.",
+        "A wave is a survey run in schools and groups over set dates. A survey's always-open link is not a wave: "
+        "its answers are on the Results page and are never compared.",
+        "A change compares the last two waves of the same survey whose figure is shown, names them, gives the "
+        "difference in percentage points and says whether it is better or worse using the direction the measure "
+        "should move.",
+        f"While a wave is still open its figures are brought up to date in steps of at least {MIN_BASE} new "
+        "answers (and in full when it closes), so comparing two versions never shows one young person's answers.",
         "Themes are counted from coded comments; comments held for the safeguarding leads are never included. "
         "Quotes are only those a facilitator approved, with the young person's consent.",
     ))]
@@ -288,7 +315,7 @@ def _docx(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
     from docx import Document
     from docx.shared import Cm, Pt
 
-    from voice.reports.charts import bar_chart, chart_png
+    from voice.reports.charts import chart_png, png_size
 
     doc = Document()
     doc.core_properties.title = next((b.text for b in blocks if isinstance(b, Heading)), "Board report")
@@ -298,7 +325,8 @@ def _docx(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
     width = Cm(16)
     for block in blocks:
         if isinstance(block, Heading):
-            doc.add_heading(_clean(block.text), level=block.level).paragraph_format.page_break_before = block.new_page
+            fmt = doc.add_heading(_clean(block.text), level=block.level).paragraph_format
+            fmt.page_break_before, fmt.keep_with_next = block.new_page, True  # never a heading alone at a page end
         elif isinstance(block, Para):
             p = doc.add_paragraph()
             run = p.add_run(_clean(block.text))
@@ -325,9 +353,10 @@ def _docx(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
                         row.cells[k].width = int(width * w / total)
             doc.add_paragraph()
         elif isinstance(block, Chart):
-            png = chart_png(bar_chart(list(block.rows), block.option_labels, block.series_labels, width=420),
-                            scale=1.5)
-            doc.add_picture(io.BytesIO(png), width=Cm(15))
+            png = chart_png(block.chart, scale=CHART_SCALE)
+            # At its own size (a CSS pixel is 1/96 inch), narrowed only to fit the page: text keeps one size.
+            natural = Cm(png_size(png)[0] / CHART_SCALE / 96 * 2.54)
+            doc.add_picture(io.BytesIO(png), width=min(natural, width))
             # Alt text on the picture itself, for screen readers in Word.
             doc.inline_shapes[-1]._inline.docPr.set("descr", _clean(block.caption))
             p = doc.add_paragraph()
@@ -352,9 +381,10 @@ def _pdf(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate,
+                                    Spacer, Table, TableStyle)
 
-    from voice.reports.charts import pdf_bar_chart
+    from voice.reports.charts import chart_png, png_size
 
     styles = getSampleStyleSheet()
     cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8, leading=10)
@@ -375,8 +405,8 @@ def _pdf(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
     done = 0
     for block in blocks:
         if isinstance(block, Heading):
-            if block.new_page:
-                story.append(PageBreak())
+            # A heading never ends a page on its own: with less than a few lines left it starts the next one.
+            story.append(PageBreak() if block.new_page else CondPageBreak(HEADING_ROOM * cm))
             story.append(Paragraph(text(block.text), heading.get(block.level, styles["Heading3"])))
         elif isinstance(block, Para):
             style = {"note": note, "bold": ParagraphStyle("b", parent=styles["BodyText"], fontName="Helvetica-Bold")}
@@ -395,8 +425,11 @@ def _pdf(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
                                        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
             story += [table, Spacer(1, 0.3 * cm)]
         elif isinstance(block, Chart):
-            drawing = pdf_bar_chart(list(block.rows), block.option_labels, block.series_labels, width=doc.width)
-            story.append(KeepTogether([drawing, Paragraph(text("Chart description: " + block.caption), note),
+            png = chart_png(block.chart, scale=CHART_SCALE)
+            w, h = (v / CHART_SCALE * 0.75 for v in png_size(png))  # CSS pixels to points
+            shrink = min(1.0, doc.width / w)
+            picture = Image(io.BytesIO(png), width=w * shrink, height=h * shrink, hAlign="LEFT")
+            story.append(KeepTogether([picture, Paragraph(text("Chart description: " + block.caption), note),
                                        Spacer(1, 0.3 * cm)]))
             done += 1
             if progress:

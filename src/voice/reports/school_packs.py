@@ -159,7 +159,10 @@ def build_school_packs(session: Session, survey_id: str, campaign: str, out_dir:
             rows = [f.area for f in sample.figures if f.question_id == qid]
             if rows:
                 area_charts[qid] = chart_png(bar_chart(rows, labels, width=380), scale=1.2)
-    context = PackContext(tr(survey.title), campaign_row.name, campaign_row.title, questions, area_charts, charts)
+    from voice.surveys.titles import survey_title
+
+    context = PackContext(survey_title(session, survey_id), campaign_row.name, campaign_row.title, questions,
+                          area_charts, charts)
     jobs = [(school, str(out)) for school in schools]
     total, paths = len(jobs), []
     if progress:

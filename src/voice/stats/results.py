@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, false, func, literal, literal_column, not_, o
 from sqlalchemy.orm import Session
 
 from voice.models import Answer, Campaign, CampaignGroup, Group, Response, SurveyVersion
+from voice.stats.release import counted, release_due, still_open
 from voice.stats.suppression import (
     ANSWERED,
     BASE,
@@ -45,7 +46,8 @@ class ResultRow:
     """One figure: `count` of `base` chose `option_id` (percent of base), for one breakdown value.
 
     by/value: None/None for the whole area; ("group", code), ("area", name) or (question id, option id).
-    When suppressed, count, base and percent are None.
+    When suppressed, count and percent are None; so is base when the base itself is hidden (a base that is
+    shown beside other options of the row stays, so a hidden option never reads "of fewer than 10").
     """
 
     question_id: str
@@ -118,8 +120,25 @@ def own_options(question: Question) -> list[str]:
 # --- SQL ---------------------------------------------------------------------------------------------
 
 
-def _response_filter(r, survey_id: str, campaign_ids: Sequence[int]):
-    return and_(r.c.survey_id == survey_id, r.c.campaign_id.in_(campaign_ids), r.c.status == SUBMITTED)
+@dataclass(frozen=True)
+class _Scope:
+    """The campaigns a figure counts, and which of them are still open (only released answers count there)."""
+
+    survey_id: str
+    ids: tuple[int, ...]
+    open_ids: tuple[int, ...]
+
+
+def _scope(session: Session, survey_id: str, campaign: str | None) -> _Scope:
+    """The campaign(s) named, with any answers due for release released first (voice.stats.release)."""
+    campaigns = resolve_campaign(session, survey_id, campaign)
+    release_due(session, campaigns)
+    return _Scope(survey_id, tuple(c.id for c in campaigns), tuple(still_open(campaigns)))
+
+
+def _response_filter(r, scope: _Scope):
+    return and_(r.c.survey_id == scope.survey_id, r.c.status == SUBMITTED,
+                counted(r.c.campaign_id, r.c.released_at, scope.ids, scope.open_ids))
 
 
 class _ShownSQL:
@@ -192,9 +211,9 @@ class _Counts:
 _WHOLE_AREA_INDEX_HINT = "INDEXED BY ix_answers_question_option"
 
 
-def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: str | None) -> _Counts:
+def _count(session: Session, survey: Survey, scope: _Scope, by: str | None) -> _Counts:
     questions = closed_questions(survey)
-    if not questions or not campaign_ids:
+    if not questions or not scope.ids:
         return _Counts({}, {}, {})
     r = Response.__table__.alias("r")
     a = Answer.__table__.alias("a")
@@ -205,7 +224,7 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
     plain = [q for q in questions if q.show_if is None]
 
     def answered_where(group: list[Question]) -> list:
-        where = [_response_filter(r, survey.id, campaign_ids), a.c.question_id.in_([q.id for q in group]),
+        where = [_response_filter(r, scope), a.c.question_id.in_([q.id for q in group]),
                  a.c.option_id != ""]
         if group and group[0].show_if is not None:
             # Answers to a question the skip logic hid (possible in imported data) do not count.
@@ -238,7 +257,7 @@ def _count(session: Session, survey: Survey, campaign_ids: Sequence[int], by: st
         bases.update({(q, k): (int(n), int(real_n or 0)) for q, k, n, real_n in session.execute(stmt)})
 
     stmt = (select(key.label("k"), func.count(func.distinct(r.c.id))).select_from(extend(r))
-            .where(_response_filter(r, survey.id, campaign_ids)).group_by(*_grouping(by, key)))
+            .where(_response_filter(r, scope)).group_by(*_grouping(by, key)))
     respondents = {k: n for k, n in session.execute(stmt)}
     return _Counts(options, bases, respondents)
 
@@ -318,9 +337,11 @@ def _rows(question: Question, table: Table, hidden: np.ndarray, include_root: bo
         cells = [(table.columns[j], j, b) for j in range(3, len(table.columns))] + [(PREFER_NOT_TO_SAY, p, a)]
         for option_id, j, base_col in cells:
             count, base = int(table.values[row, j]), int(table.values[row, base_col])
-            suppressed = bool(hidden[row, j] or hidden[row, base_col])
+            base_hidden = bool(hidden[row, base_col])
+            suppressed = bool(hidden[row, j]) or base_hidden
+            # The base stays when only the count is hidden: the table shows it on the other rows anyway.
             out.append(ResultRow(question.id, option_id, by, value,
-                                 None if suppressed else count, None if suppressed else base,
+                                 None if suppressed else count, None if base_hidden else base,
                                  None if suppressed else percentage(count, base), suppressed))
     return out
 
@@ -331,27 +352,27 @@ _cache: dict[tuple, tuple[float, object]] = {}
 _cache_lock = threading.Lock()
 
 
-def _data_version(session: Session, survey_id: str, campaign_ids: Sequence[int]) -> tuple:
-    """Changes when a response is submitted, erased or re-imported (cheap: the campaign/status index)."""
+def _data_version(session: Session, scope: _Scope) -> tuple:
+    """Changes when a counted response is added (submitted and released), erased or re-imported (cheap: the
+    campaign/status index)."""
     r = Response.__table__
     row = session.execute(select(func.count(), func.max(r.c.id), func.max(r.c.updated_at))
-                          .where(_response_filter(r, survey_id, campaign_ids))).one()
+                          .where(_response_filter(r, scope))).one()
     groups = session.execute(select(func.count(), func.max(Group.id)).select_from(Group)).one()
     return tuple(row) + tuple(groups)
 
 
-def _computed(session: Session, version: SurveyVersion, survey: Survey, campaign_ids: list[int], by: str | None):
+def _computed(session: Session, version: SurveyVersion, survey: Survey, scope: _Scope, by: str | None):
     """(question, table, hidden) per closed question, plus respondents per SQL key. Cached per data version."""
     bind = session.get_bind()
     key = (bind.url.render_as_string(hide_password=True), survey.id, version.id, version.content_hash,
-           tuple(campaign_ids), by,
-           _data_version(session, survey.id, campaign_ids))
+           scope, by, _data_version(session, scope))
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and now - hit[0] < _CACHE_SECONDS:
             return hit[1]
-    result = _compute(session, survey, campaign_ids, by)
+    result = _compute(session, survey, scope, by)
     with _cache_lock:
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(min(_cache, key=lambda k: _cache[k][0]))
@@ -364,8 +385,8 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _compute(session: Session, survey: Survey, campaign_ids: list[int], by: str | None):
-    counts = _count(session, survey, campaign_ids, by)
+def _compute(session: Session, survey: Survey, scope: _Scope, by: str | None):
+    counts = _count(session, survey, scope, by)
     whole_counts = counts if by is None else None
     layout = _layout(session, survey, by, set(counts.respondents))
     out = []
@@ -374,7 +395,7 @@ def _compute(session: Session, survey: Survey, campaign_ids: list[int], by: str 
         if not layout.additive:
             # Overlapping breakdown values (a multi question) do not add up: count the whole area itself.
             if whole_counts is None:
-                whole_counts = _count(session, survey, campaign_ids, None)
+                whole_counts = _count(session, survey, scope, None)
             whole = _table(question, _layout(session, survey, None, ()), whole_counts, None).values[0]
         table = _table(question, layout, counts, whole)
         out.append((question, table, suppress(table)))
@@ -386,8 +407,7 @@ def raw_counts(session: Session, survey_id: str, campaign: str | None = None,
     """Unsuppressed counts per question (for tests and audits only: never display these)."""
     version, survey = get_survey(session, survey_id)
     check_breakdown(survey, by)
-    campaign_ids = [c.id for c in resolve_campaign(session, survey_id, campaign)]
-    computed, _ = _computed(session, version, survey, campaign_ids, by)
+    computed, _ = _computed(session, version, survey, _scope(session, survey_id, campaign), by)
     return {question.id: table for question, table, _ in computed}
 
 
@@ -402,8 +422,7 @@ def question_results(session: Session, survey_id: str, campaign: str | None = No
     """
     version, survey = get_survey(session, survey_id)
     check_breakdown(survey, by)
-    campaign_ids = [c.id for c in resolve_campaign(session, survey_id, campaign)]
-    computed, _ = _computed(session, version, survey, campaign_ids, by)
+    computed, _ = _computed(session, version, survey, _scope(session, survey_id, campaign), by)
     rows: list[ResultRow] = []
     wanted = set(question_ids) if question_ids is not None else None
     for question, table, hidden in computed:
@@ -420,8 +439,8 @@ def respondent_counts(session: Session, survey_id: str, campaign: str | None = N
     """Submitted responses per breakdown value (None: the whole area). For `free_text_allowed`."""
     _, survey = get_survey(session, survey_id)
     check_breakdown(survey, by)
-    campaign_ids = [c.id for c in resolve_campaign(session, survey_id, campaign)]
-    if not campaign_ids:
+    scope = _scope(session, survey_id, campaign)
+    if not scope.ids:
         return {}
     r = Response.__table__.alias("r")
     if by == AREA:
@@ -432,7 +451,7 @@ def respondent_counts(session: Session, survey_id: str, campaign: str | None = N
         extend, key = _breakdown_join(by, r, survey)
         frm = extend(r)
     stmt = (select(key, func.count(func.distinct(r.c.id))).select_from(frm)
-            .where(_response_filter(r, survey_id, campaign_ids)).group_by(*_grouping(by, key)))
+            .where(_response_filter(r, scope)).group_by(*_grouping(by, key)))
     counts = {k: n for k, n in session.execute(stmt)}
     if by is None:
         return {None: counts.get(NO_VALUE, 0)}
@@ -514,11 +533,11 @@ def all_schools_vs_area(session: Session, survey_id: str, campaign: str,
                         include_invited: bool = True) -> tuple[Survey, list[SchoolResults]]:
     """Every group in the campaign (invited or with responses) beside the whole area: one query set, for packs."""
     version, survey = get_survey(session, survey_id)
-    campaigns = resolve_campaign(session, survey_id, campaign)
-    campaign_ids = [c.id for c in campaigns]
+    scope = _scope(session, survey_id, campaign)
+    campaign_ids = list(scope.ids)
     area_rows = question_results(session, survey_id, campaign)
     area = {(r.question_id, r.option_id): r for r in area_rows}
-    computed, respondents = _computed(session, version, survey, campaign_ids, GROUP)
+    computed, respondents = _computed(session, version, survey, scope, GROUP)
     by_school: dict[str, list[SchoolFigure]] = {}
     for question, table, hidden in computed:
         for row in _rows(question, table, hidden, include_root=False):

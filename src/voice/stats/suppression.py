@@ -6,8 +6,12 @@ Everything that shows a figure (screens, CSV/JSON, school packs, the board repor
 Primary suppression
   * a breakdown value (a school, an area, "Year 9", or the whole area) whose base for a question is
     under MIN_BASE has that whole question hidden for it;
-  * any other cell (an option's count, the prefer-not-to-say count) of 1 to MIN_BASE - 1 is hidden.
-    Zero is shown: it says nothing about any one young person that the total does not.
+  * any other cell (an option's count, the prefer-not-to-say count) of 1 to MIN_BASE - 1 is hidden;
+  * group disclosure: where the base is under GROUP_MIN_BASE, an option nobody chose (0%) or everybody
+    chose (100%) is hidden too: "all 14 pupils at the school said yes" tells something about each of
+    them. With a base of GROUP_MIN_BASE or more, 0% and 100% are shown (a statement about a group that
+    large points at nobody). Prefer-not-to-say is left out of this rule: "nobody preferred not to say"
+    says nothing about anyone's answer.
 
 Secondary suppression
   A hidden cell must not be recoverable from the cells that are shown. The figures of one question
@@ -20,9 +24,10 @@ Secondary suppression
 
 The audit: a hidden cell is safe when the equations leave it free to move. With the hidden cells as
 unknowns, a hidden cell with a positive true value is free when the null space of the equations
-(restricted to the positive hidden cells) moves it; a hidden zero is free when its column lies in the
-span of the positive hidden cells' columns (it can go up while they go down). Zeros are never used to
-protect another cell, which errs on the side of hiding more. The tests check the result against an
+(restricted to the positive hidden cells) moves it, or when it does so with one hidden zero added (the
+zero goes up while the cell goes down); a hidden zero is free when its column lies in the span of the
+positive hidden cells' columns (it can go up while they go down). Zeros protect a cell only one at a
+time, which errs on the side of hiding more. The tests check the result against an
 attacker that solves the full linear programme for every hidden cell.
 """
 
@@ -35,6 +40,7 @@ import numpy as np
 
 MIN_BASE = 10
 SUPPRESSED_TEXT = "fewer than 10"
+GROUP_MIN_BASE = 50  # below this base, 0% and 100% of an answer are hidden (group disclosure)
 
 BASE = "__base__"  # respondents who answered, not counting prefer-not-to-say
 PNTS = "__pnts__"  # respondents who only said prefer not to say
@@ -52,6 +58,18 @@ def percentage(count: int, base: int) -> float | None:
 def is_small(n: int | None) -> bool:
     """A count that must not be shown on its own (1 to 9). None (unknown) counts as small."""
     return n is None or 0 < n < MIN_BASE
+
+
+def group_disclosure(count: int | None, base: int | None) -> bool:
+    """True when `count` of `base` is everyone or no one in a group small enough to point at (see above)."""
+    return count is not None and base is not None and 0 < base < GROUP_MIN_BASE and count in (0, base)
+
+
+def figure_hidden(count: int | None, base: int | None) -> bool:
+    """The primary rules for one figure on its own (a count of a base): a base under MIN_BASE, a count of
+    1 to 9, or everyone / no one in a small group. A figure added up from table cells is also hidden when
+    any of its cells is (the caller knows that)."""
+    return base is None or base < MIN_BASE or is_small(count) or group_disclosure(count, base)
 
 
 def free_text_allowed(respondents: int | None) -> bool:
@@ -121,6 +139,12 @@ def primary(table: Table) -> np.ndarray:
     a = table.columns.index(ANSWERED)
     hidden = (values > 0) & (values < MIN_BASE)
     hidden[:, a] = False  # answered >= base; hidden with the row when the base is small
+    options = [j for j, c in enumerate(table.columns) if c not in MARGIN_COLUMNS]
+    if options:
+        base = values[:, [b]]
+        small_group = (base > 0) & (base < GROUP_MIN_BASE)
+        cells = values[:, options]
+        hidden[:, options] |= small_group & ((cells == 0) | (cells == base))
     small_base = values[:, b] < MIN_BASE
     hidden[small_base, :] = True
     return hidden
@@ -197,27 +221,43 @@ def _unsafe_in(table: Table, hidden_flat: np.ndarray, relevant) -> list[int]:
             elif cell in zero_cols:
                 zero_cols[cell][row] = coef
     unsafe: list[int] = []
+    ncol = len(table.columns)
+    zero_matrix = np.column_stack([zero_cols[z] for z in zeros]) if zeros else np.zeros((len(relevant), 0))
     if positive:
-        # Orthonormal bases of the column space (U) and row space (Q) of the sums, from the small Gram
-        # matrix: a positive cell is pinned when its unit vector lies in the row space (no null
-        # direction moves it), i.e. when its row of Q has length 1.
-        gram = matrix @ matrix.T
-        eigenvalues, vectors = np.linalg.eigh(gram)
-        keep = eigenvalues > 1e-8 * max(1.0, float(eigenvalues.max()))
-        span = vectors[:, keep]
-        rowspace = (matrix.T @ span) / np.sqrt(eigenvalues[keep])
+        span, singular, rowspace = _row_space(matrix)
         pinned = (rowspace ** 2).sum(axis=1) > 1 - 1e-6
-        unsafe.extend(cell for cell, stuck in zip(positive, pinned) if stuck)
     else:
         span = np.zeros((len(relevant), 0))
-    ncol = len(table.columns)
-    for z, col in zero_cols.items():
-        if _under_a_shown_zero(table, hidden_flat, z // ncol, z % ncol):
-            continue
-        residual = col - span @ (span.T @ col)
-        if np.linalg.norm(residual) > 1e-9:
+        pinned = np.zeros(0, dtype=bool)
+    # A hidden zero whose column lies in the span of the positive hidden cells' columns can rise while they fall.
+    in_span = np.linalg.norm(zero_matrix - span @ (span.T @ zero_matrix), axis=0) <= 1e-9
+    stuck = np.flatnonzero(pinned)
+    if stuck.size:
+        # A positive cell pinned among the positive cells alone may still be freed by one hidden zero (the zero
+        # goes up while the cell goes down). With zero z's column a added, cell x stays pinned unless a lies in
+        # the positive cells' column space and a . y0 != 0, where y0 is the least-norm solution of
+        # matrix^T y = e_x; then the null direction that moves x moves z too, and taking its sign so that z
+        # rises keeps every count >= 0. All pinned cells and zeros at once: one matrix product.
+        y0 = span @ (rowspace[stuck] / singular).T  # one column per pinned cell
+        dots = np.abs(zero_matrix[:, in_span].T @ y0) > 1e-9 if in_span.any() else np.zeros((0, stuck.size), bool)
+        freed = dots.any(axis=0)
+        unsafe.extend(positive[k] for k, free in zip(stuck, freed) if not free)
+    for z, ok in zip(zeros, in_span):
+        if not ok and not _under_a_shown_zero(table, hidden_flat, z // ncol, z % ncol):
             unsafe.append(z)
     return unsafe
+
+
+def _row_space(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The thin singular value decomposition of the sums, from the small Gram matrix: (U, s, V) with
+    matrix = U diag(s) V^T. A cell is pinned when its unit vector lies in the row space (no null direction
+    moves it), i.e. when its row of V has length 1."""
+    gram = matrix @ matrix.T
+    eigenvalues, vectors = np.linalg.eigh(gram)
+    keep = eigenvalues > 1e-8 * max(1.0, float(eigenvalues.max()))
+    span = vectors[:, keep]
+    singular = np.sqrt(eigenvalues[keep])
+    return span, singular, (matrix.T @ span) / singular
 
 
 def _under_a_shown_zero(table: Table, hidden_flat: np.ndarray, row: int, column: int) -> bool:

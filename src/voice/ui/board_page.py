@@ -1,21 +1,27 @@
 """The board's screens: the overview (a card per priority, the report download) and one priority in depth.
 
-Thin: every figure comes from voice.reports.board (through voice.stats); charts from voice.reports.charts,
-each with its description and table. Stored text (quotes, plan wording, "you said") goes out with
-st.text, never Markdown or HTML.
+Thin: every figure comes from voice.reports.board (through voice.stats and voice.evidence.impact) and is
+laid out by the same table functions as the Word and PDF reports (`measure_table`, `theme_table`,
+`question_table`), so a figure reads the same on every screen and in every file. Charts come from
+voice.reports.charts, each with its description. Stored text (quotes, plan wording, "you said") goes out
+with st.text or escaped, never as Markdown or HTML.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from voice.evidence.errors import NotFound
-from voice.reports.board import BoardOverview, PriorityCard, board_overview, measure_rows, period_ids, theme_rows
+from voice.evidence.impact import MEASURE_COLUMNS, measure_table
+from voice.reports.board import BoardOverview, PriorityCard, board_overview, period_ids
+from voice.reports.board_report import (QUESTION_COLUMNS, THEME_COLUMNS, hidden_themes_note, question_table,
+                                        theme_charts, theme_table)
 from voice.security.access import Actor
-from voice.stats import SUPPRESSED_TEXT, format_count, format_percent
+from voice.stats import SUPPRESSED_TEXT
+from voice.ui.charts import show_chart, show_table
 from voice.ui.guard import page_link_if_listed
 from voice.ui.runtime import db_session
+from voice.ui.text import plain
 
 PERIOD_KEY = "staff_board_period"  # staff_ keys are cleared on sign-out
 PRIORITY_KEY = "staff_board_priority"
@@ -29,7 +35,7 @@ def _load(actor: Actor, period_id: str | None) -> BoardOverview | None:
         try:
             return board_overview(session, actor, period_id)
         except NotFound as exc:
-            st.info(str(exc))
+            st.info(plain(str(exc)))
             return None
 
 
@@ -62,7 +68,7 @@ def overview_page(actor: Actor) -> None:
     if overview.has_demo:
         st.warning("DEMO: some campaigns here are synthetic demonstration data, not real young people.")
     if overview.empty_explanation:
-        st.info(overview.empty_explanation)
+        st.info(plain(overview.empty_explanation))
     _headline(overview)
     _report_download(actor, overview)
     if overview.themes:
@@ -75,13 +81,14 @@ def overview_page(actor: Actor) -> None:
 def _headline(o: BoardOverview) -> None:
     left, middle, right = st.columns(3)
     left.metric("Young people who answered", o.respondents_text)
-    middle.metric("Campaigns", len(o.campaigns))
+    middle.metric("Waves", len(o.campaigns))
     right.metric("Priorities", len(o.priorities))
     if o.campaigns:
-        st.dataframe(pd.DataFrame([{
-            "Campaign": c.title, "Survey": c.survey_title,
-            "Opened": f"{c.opens:%d %b %Y}" if c.opens else "always open", "Young people": c.respondents_text,
-        } for c in o.campaigns]), hide_index=True, width="stretch")
+        st.write(plain(o.who_we_heard_from))
+        show_table([(c.title, c.survey_title, c.dates, c.respondents_text) for c in o.campaigns],
+                   ("Wave", "Survey", "Dates", "Young people"))
+    if o.always_open_note:
+        st.caption(plain(o.always_open_note))
 
 
 def _report_download(actor: Actor, o: BoardOverview) -> None:
@@ -118,53 +125,49 @@ def _rag(card: PriorityCard) -> None:
     st.text(f"Why: {card.rag.rationale}")
 
 
+def _measures(card: PriorityCard) -> None:
+    """The measures' table: the same rows, columns and words as the reports (voice.evidence.impact)."""
+    show_table(measure_table(card.measures), MEASURE_COLUMNS)
+
+
 def _card(card: PriorityCard, period_id: str) -> None:
     with st.container(border=True):
         st.subheader(card.title)
         _rag(card)
         st.text("\n".join(f"• {o}" for o in card.outcomes))
+        st.markdown("**Is it making a difference?**")
         if card.measures:
-            st.markdown("**Is it making a difference?**")
-            _measure_table(card)
+            _measures(card)
+        else:
+            st.caption("No measures are set for this priority yet: facilitators add them on the Priorities page.")
         if card.themes:
             st.markdown("**What young people wrote about**")
-            st.dataframe(_theme_frame(card.themes), hide_index=True, width="stretch")
-        for quote in card.quotes[:3]:
+            _theme_table(card.themes)
+        for quote in card.quotes:
             st.text(f"“{quote.text}” {quote.attribution}")
         counts = card.item_counts
         st.caption(f"You said, we did: {counts['done']} done · {counts['in_progress']} in progress · "
                    f"{counts['planned']} planned · {counts['not_possible']} not possible")
         if card.monitoring:
-            st.warning("For monitoring: " + " ".join(card.monitoring), icon=":material/visibility:")
+            st.warning(plain("For monitoring: " + " ".join(card.monitoring)), icon=":material/visibility:")
         # Listed (hidden) in the app's navigation for these roles; skipped when the page runs on its own.
         page_link_if_listed(PRIORITY_PAGE, label=f"Look closer at {card.title}", icon=":material/arrow_forward:",
-                     query_params={"priority": card.key, "period": period_id})
+                            query_params={"priority": card.key, "period": period_id})
 
 
-def _measure_table(card: PriorityCard) -> None:
-    st.dataframe(pd.DataFrame([{
-        "Measure": m.label, "Direction wanted": m.polarity_words,
-        **{f.campaign: f.text for f in m.figures}, "Change": m.change_text,
-    } for m in card.measures]), hide_index=True, width="stretch")
-
-
-def _theme_frame(themes) -> pd.DataFrame:
-    return pd.DataFrame([{"Theme": t.name, "Young people": format_count(t.young_people, t.suppressed),
-                          "% of those who wrote comments": format_percent(t.percent, t.suppressed),
-                          "Tone": t.sentiment_text} for t in themes])
+def _theme_table(themes) -> None:
+    rows = theme_table(themes)
+    if rows:
+        show_table(rows, THEME_COLUMNS)
+    note = hidden_themes_note(themes)
+    if note:
+        st.caption(plain(note))
 
 
 def _themes(themes, key: str) -> None:
-    from voice.reports.charts import bar_chart, caption
-
-    shown = [t for t in themes if not t.suppressed]
-    if shown:
-        rows = theme_rows(shown)
-        labels = {t.theme_id: t.name for t in shown}
-        series = {(None, None): "Young people who wrote comments"}
-        st.altair_chart(bar_chart(rows, labels, series), width="stretch")
-        st.caption("Chart description: " + caption(rows, labels, series))
-    st.dataframe(_theme_frame(themes), hide_index=True, width="stretch")
+    for k, drawn in enumerate(theme_charts(themes)):
+        show_chart(drawn.chart, drawn.caption, key=f"board_theme_chart_{key}_{k}")
+    _theme_table(themes)
 
 
 # --- one priority ------------------------------------------------------------------------------------------
@@ -193,21 +196,16 @@ def priority_page(actor: Actor) -> None:
     if overview.has_demo:
         st.warning("DEMO: some campaigns here are synthetic demonstration data, not real young people.")
     st.header(card.title)
-    st.caption(f"Owner: {card.owner or 'not named'}")
+    st.caption(plain(f"Owner: {card.owner or 'not named'}"))
     _rag(card)
     st.markdown("**Outcomes we want**")
     st.text("\n".join(f"• {o}" for o in card.outcomes) or "No outcome statements in the plan.")
 
     st.subheader("What young people told us")
     if overview.empty_explanation:
-        st.info(overview.empty_explanation)
+        st.info(plain(overview.empty_explanation))
     if card.questions:
-        st.dataframe(pd.DataFrame([{
-            "Survey (campaign)": f"{q.survey_title} ({q.campaign})", "Question": q.question_text,
-            "Answer": q.option_label, "%": format_percent(q.percent, q.suppressed),
-            "Number": format_count(q.count, q.suppressed),
-            "Of": SUPPRESSED_TEXT if q.suppressed else f"{q.base:,} {q.base_group}",
-        } for q in card.questions]), hide_index=True, width="stretch")
+        show_table(question_table(card.questions), QUESTION_COLUMNS)
         if card.more_questions:
             st.caption(f"{card.more_questions} more linked questions are on the Results page.")
     if card.themes:
@@ -218,29 +216,25 @@ def priority_page(actor: Actor) -> None:
             st.text(f"“{quote.text}” {quote.attribution}")
 
     st.subheader("What we did")
+    # Whole sentences, wrapped (a grid would cut them off); every cell escaped, as stored text must be.
     if card.items:
-        st.dataframe(pd.DataFrame([{"You said": i.you_said, "We did": i.we_did or "No answer yet",
-                                    "Status": i.status_words, "Waiting": i.waiting_words} for i in card.items]),
-                     hide_index=True, width="stretch")
+        show_table([(i.you_said, i.we_did or "No answer yet", i.status_words, i.waiting_words) for i in card.items],
+                   ("You said", "We did", "Status", "Waiting"))
     else:
         st.caption('No "you said, we did" items are linked to this priority yet.')
     if card.actions:
-        st.dataframe(pd.DataFrame([{"What are we going to do?": a.what, "Who is responsible?": a.who,
-                                    "When?": a.when, "Progress made": a.progress or "Not reported yet"}
-                                   for a in card.actions]), hide_index=True, width="stretch")
+        show_table([(a.what, a.who, a.when, a.progress or "Not reported yet") for a in card.actions],
+                   ("What are we going to do?", "Who is responsible?", "When?", "Progress made"))
 
     st.subheader("What difference it made")
     if card.measures:
-        _measure_table(card)
-        from voice.reports.charts import bar_chart, caption
+        _measures(card)
+        from voice.reports.charts import measure_chart
 
         for m in card.measures:
-            rows = measure_rows(m)
-            if any(not r.suppressed for r in rows):
-                labels = {"measure": m.label}
-                series = {("campaign", f.campaign): f.campaign_title for f in m.figures}
-                st.altair_chart(bar_chart(rows, labels, series, title=m.label), width="stretch")
-                st.caption("Chart description: " + caption(rows, labels, series))
+            drawn = measure_chart(m)
+            if drawn is not None:
+                show_chart(*drawn, key=f"board_measure_chart_{m.id}")
     else:
         st.caption("No measures are set for this priority yet.")
 

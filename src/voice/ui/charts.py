@@ -1,7 +1,9 @@
-"""Show an Altair chart with its text alternative, at the height its own spec asks for.
+"""Show a chart (from voice.reports.charts) on a page: at the size it was drawn for, with its text alternative.
 
-Streamlit sizes a chart from its `height` argument, not from the spec, so a layered bar chart
-would otherwise be squeezed into a few pixels: pass the spec's height on (plus room for the axis).
+The chart says its own width and height (a fixed height per bar, room for its labels and its legend), so
+the page shows it at exactly that size ("content"), never squeezed to a default height or stretched so its
+labels run into each other; the same chart goes into the Word and PDF reports. The description is set as
+the chart's accessible text and printed under it, as text.
 """
 
 from __future__ import annotations
@@ -9,11 +11,20 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-AXIS_ROOM = 70  # the x axis, its title and the legend sit below the plotting area
+from voice.ui.text import plain
 
 
-def show_chart(chart: alt.TopLevelMixin, description: str) -> None:
-    height = chart.to_dict().get("height")
-    height = int(height) + AXIS_ROOM if isinstance(height, (int, float)) else "content"
-    st.altair_chart(chart, width="stretch", height=height, alt=description)
-    st.caption("Chart description: " + description)
+def show_chart(chart: alt.TopLevelMixin, description: str, key: str | None = None) -> None:
+    # theme=None: Streamlit's theme would change fonts and spacing from what the reports print.
+    st.altair_chart(chart, width="content", height="content", theme=None, alt=description, key=key)
+    st.caption(plain("Chart description: " + description))
+
+
+def show_table(rows: list[dict[str, str]] | list[tuple], columns: tuple[str, ...] | None = None) -> None:
+    """A small table of figures as static text (st.table), every cell escaped so nothing in it is Markdown."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(columns) if columns else None)
+    frame = frame.map(plain)
+    frame.columns = [plain(c) for c in frame.columns]
+    st.table(frame.style.hide(axis="index"))

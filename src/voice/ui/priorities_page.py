@@ -38,18 +38,9 @@ def _actions(session, priority_id):
 
 
 def _measure_rows(session, priority_id):
-    rows = []
-    for m in svc.measures_of(session, priority_id):
-        try:
-            names = impact.campaigns_for(session, m.id)
-            figures = impact.measure_figures(session, m.id, names)
-        except Refused:
-            figures = []
-        latest = figures[-2:] if len(figures) >= 2 else figures
-        change = impact.change(latest[0], latest[1], m.polarity).text if len(latest) == 2 else ""
-        rows.append({"Measure": m.label, "Polarity": m.polarity.replace("_", " "),
-                     **{f.campaign: f.text for f in figures}, "Change": change})
-    return rows
+    """The measures as the board sees them (voice.evidence.impact: same figures, waves and words)."""
+    priority = svc.get_priority(session, priority_id)
+    return impact.measure_table(impact.priority_trends(session, priority_id, priority.period.ends))
 
 
 def run() -> None:
@@ -140,7 +131,9 @@ def _rag_tab(pid: int) -> None:
 def _measures_tab(pid: int) -> None:
     rows = _db(_measure_rows, pid)
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        from voice.ui.charts import show_table
+
+        show_table(rows, impact.MEASURE_COLUMNS)
     else:
         st.caption("No measures yet.")
     with st.expander("Add a measure"):

@@ -1,21 +1,24 @@
-"""The results screen: choose survey, campaign and breakdown; per question a chart, its description and
-its table. Figures come from voice.stats; charts from voice.reports.charts (the same as the packs)."""
+"""The results screen: choose survey, campaign and breakdown; per question a chart, its description and its
+table; the whole table to download as CSV or Excel. Figures come from voice.stats (the same as `voice stats`
+and the school packs); the table and both downloads from one function (`voice.stats.tables.result_table`),
+so a download holds exactly what the screen shows, hidden the same way."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
 
 from voice.config import get_settings
 from voice.models import Response
-from voice.stats import (AREA, GROUP, SUPPRESSED_TEXT, ResultRow, campaigns_of, format_count, format_percent,
-                         question_results, value_label)
-from voice.surveys.registry import get_survey, list_surveys
-from voice.surveys.schema import PREFER_NOT_TO_SAY, tr
+from voice.stats import AREA, GROUP, SUPPRESSED_TEXT, ResultRow, campaigns_of, question_results, value_label
+from voice.stats.tables import RESULT_COLUMNS, result_table, table_bytes
+from voice.surveys.registry import get_survey
+from voice.surveys.schema import tr
 from voice.ui.runtime import db_session
+from voice.ui.text import plain
 
 MAX_SERIES_IN_CHART = 6  # beyond this a grouped bar chart is unreadable; the table still has every value
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _data_version(survey_id: str, campaign: str) -> tuple:
@@ -45,25 +48,42 @@ def _labels(database_url: str, survey_id: str, by: str | None, values: tuple, ve
         return {v: value_label(session, survey, by, v) for v in values}
 
 
+def _campaign_choices(session, survey_id: str) -> dict[str, str]:
+    """Campaign name -> how the menu shows it: waves with their dates, the always-open link said as such."""
+    from voice.stats.waves import date_words, is_wave
+
+    out = {}
+    for c in campaigns_of(session, survey_id):
+        out[c.name] = (f"{c.title or c.name} ({date_words(c)})" if is_wave(c)
+                       else "Always-open link (answers outside any wave)")
+    return out
+
+
 def render_results() -> None:
+    from voice.stats.headcounts import respondents
+    from voice.stats.release import has_waiting
+    from voice.surveys.titles import survey_titles
+
     st.title("Survey results")
     st.caption(f"Each percentage is of the young people who were asked the question and answered it, not "
                f"counting 'prefer not to say' (shown on its own line). A figure from fewer than 10 young people "
-               f"reads '{SUPPRESSED_TEXT}', and so does any figure it could be worked out from.")
+               f"reads '{SUPPRESSED_TEXT}', and so does any figure it could be worked out from; so do 0% and 100% "
+               f"of fewer than 50. While a campaign is open its figures are brought up to date in steps of 10 "
+               f"answers.")
     with db_session() as session:
-        surveys = list_surveys(session)
-    if not surveys:
+        titles = survey_titles(session)
+        served = [sid for sid, _ in sorted(titles.items(), key=lambda kv: kv[1].lower())
+                  if _served(session, sid)]
+    if not served:
         st.info("No surveys have been published yet.")
         return
-    titles = dict(surveys)
-    survey_id = st.selectbox("Survey", list(titles), format_func=lambda s: titles[s], key="results_survey")
+    survey_id = st.selectbox("Survey", served, format_func=lambda s: titles[s], key="results_survey")
     with db_session() as session:
         _, survey = get_survey(session, survey_id)
-        campaigns = [(c.name, c.title or c.name) for c in campaigns_of(session, survey_id)]
-    if not campaigns:
+        campaign_titles = _campaign_choices(session, survey_id)
+    if not campaign_titles:
         st.info("This survey has no campaigns yet.")
         return
-    campaign_titles = dict(campaigns)
     campaign = st.selectbox("Campaign", list(campaign_titles), format_func=lambda c: campaign_titles[c],
                             key="results_campaign")
     closed = [q for q in survey.questions if q.is_closed]
@@ -73,42 +93,68 @@ def render_results() -> None:
     by = st.selectbox("Break down", by_choices, format_func=lambda b: by_names[b], key="results_by")
 
     version = _data_version(survey_id, campaign)
-    if version[0] == 0:
-        st.info(f"Nobody has sent in this survey in '{campaign_titles[campaign]}' yet, so there are no results "
-                "to show. Results appear here as soon as young people submit their answers.")
+    with db_session() as session:
+        from voice.stats import resolve_campaign
+
+        count = respondents(session, survey_id, campaign)
+        waiting = has_waiting(session, resolve_campaign(session, survey_id, campaign))
+    if count.count == 0:
+        if waiting:
+            st.info(f"Young people have started to answer in '{campaign_titles[campaign]}'. Their answers join "
+                    "the figures once 10 have arrived (or the campaign closes), so no one's answers can be "
+                    "picked out.")
+        else:
+            st.info(f"Nobody has sent in this survey in '{campaign_titles[campaign]}' yet, so there are no results "
+                    "to show. Results appear here as soon as young people submit their answers.")
         return
     url = get_settings().database_url
     rows = _results(url, survey_id, campaign, by, version)
-    if by is not None:
-        values = tuple(dict.fromkeys(r.value for r in rows))
-        labels = _labels(url, survey_id, by, values, version)
-    else:
-        labels = {}
-    st.write(f"{version[0]:,} young people answered.")
+    labels = _labels(url, survey_id, by, tuple(dict.fromkeys(r.value for r in rows)), version) if by else {}
+    st.write(count.sentence("answered"))
+    if waiting:
+        st.caption("More answers have arrived since these figures were brought up to date. They are added once "
+                   "10 more have come in, or when the campaign closes, so no one's answers can be picked out.")
+    _downloads(result_table(survey, rows, by, labels), survey_id, campaign, by)
     _render_questions(survey, rows, by, labels)
 
 
+def _served(session, survey_id: str) -> bool:
+    from voice.models import SurveyRecord
+
+    record = session.get(SurveyRecord, survey_id)
+    return record is not None and not record.archived
+
+
+def _downloads(table: list[dict[str, str]], survey_id: str, campaign: str, by: str | None) -> None:
+    name = f"results-{survey_id}-{campaign}" + (f"-by-{by}" if by else "")
+    left, right = st.columns(2)
+    left.download_button("Download these figures (CSV)", table_bytes(table, "csv"), file_name=f"{name}.csv",
+                         mime="text/csv", key="results_csv", icon=":material/download:")
+    right.download_button("Download these figures (Excel)", table_bytes(table, "xlsx"), file_name=f"{name}.xlsx",
+                          mime=XLSX_MIME, key="results_xlsx", icon=":material/table_view:")
+    st.caption("The files hold the table below for every question, hidden figures reading 'fewer than 10', "
+               "exactly as shown here.")
+
+
 def _render_questions(survey, rows: list[ResultRow], by, labels: dict) -> None:
+    import pandas as pd
+
     from voice.reports.charts import bar_chart, caption
     from voice.ui.charts import show_chart
 
+    columns = [c for c in RESULT_COLUMNS if c != "Question" and (by is not None or c != "Breakdown")]
     for question in [q for q in survey.questions if q.is_closed]:
         mine = [r for r in rows if r.question_id == question.id]
         if not mine:
             continue
         options = {o.id: tr(o.label) for o in question.options}
         series = {(r.by, r.value): labels.get(r.value, "Whole area") for r in mine}
-        st.subheader(tr(question.text))
+        st.subheader(plain(tr(question.text)))
         if len(series) <= MAX_SERIES_IN_CHART:
-            show_chart(bar_chart(mine, options, series), caption(mine, options, series))
+            show_chart(bar_chart(mine, options, series), caption(mine, options, series), key=f"results_{question.id}")
         else:
             st.caption(f"{len(series)} breakdown values: too many for one chart, so the figures are in the table.")
-        table = pd.DataFrame([{
-            **({"Breakdown": series[(r.by, r.value)]} if by is not None else {}),
-            "Answer": options.get(r.option_id, r.option_id) + (" (of all who answered)"
-                                                               if r.option_id == PREFER_NOT_TO_SAY else ""),
-            "n": format_count(r.count, r.suppressed),
-            "Base": format_count(r.base, r.suppressed),
-            "%": format_percent(r.percent, r.suppressed),
-        } for r in mine])
-        st.dataframe(table, hide_index=True, width="stretch")
+        # The same rows as the downloads (result_table), this question's part; a grid, as a breakdown can be long.
+        table = result_table(survey, mine, by, labels)
+        st.dataframe(pd.DataFrame([{c: row[c] for c in columns} for row in table], columns=columns),
+                     hide_index=True, width="stretch")

@@ -33,7 +33,9 @@ def test_measures_read_polarity_and_hide_small_numbers(partnership, session):
     # 2 of 11 chatters threatened in 2017: hidden, so no change is shown either.
     assert threatened.figures[0].text == "40.0% of 30"
     assert threatened.figures[1].suppressed and threatened.figures[1].text == SUPPRESSED_TEXT
-    assert threatened.change.points is None and "fewer than 10" in threatened.change_text
+    assert threatened.change is None
+    assert threatened.change_text == "No change shown: fewer than 10 answers in Feb 2017"
+    assert chat.change_text == "↓ down 7.8 percentage points, Feb 2016 to Feb 2017 (better)"
 
 
 def test_themes_count_young_people_with_reviews_applied_and_flagged_answers_left_out(partnership, session):
@@ -42,11 +44,14 @@ def test_themes_count_young_people_with_reviews_applied_and_flagged_answers_left
     themes = {t.theme_id: t for t in o.themes}
     online = themes["online_safety"]
     assert (online.young_people, online.base, online.percent) == (25, 40, 62.5)
-    assert [(s.label, s.percent) for s in online.sentiment] == [("negative", 40.0), ("neutral", 60.0),
-                                                                ("positive", 0.0)]
+    # 0 positive of 25 comments would say "none of them" about a small group: hidden, and so is negative (10),
+    # which would give it back; 15 neutral (60.0%) stays.
+    assert [(s.label, s.percent) for s in online.sentiment] == [("negative", None), ("neutral", 60.0),
+                                                                ("positive", None)]
     bullying = themes["bullying"]  # 13 coded, one rejected by a facilitator
     assert (bullying.young_people, bullying.percent) == (12, 30.0)
-    assert [s.suppressed for s in bullying.sentiment] == [True, False, True]  # 8 and 4 hidden, 0 shown
+    # 8 and 4 are small, and 0 neutral of 12 comments would say "none of them": all three hidden.
+    assert [s.suppressed for s in bullying.sentiment] == [True, True, True]
     mental = themes["mental_health"]  # 2 coded + 3 added = 5: hidden
     assert mental.suppressed and mental.young_people is None and mental.text == SUPPRESSED_TEXT
     voice = o.priority("voice_of_child")
@@ -92,12 +97,12 @@ def test_a_period_with_only_an_empty_campaign_explains_itself(session):
                            is_current=True))
     session.flush()
     empty = board_overview(session, BOARD)
-    assert "No survey campaign had opened" in empty.empty_explanation
+    assert "No survey wave had opened" in empty.empty_explanation
     session.add(Campaign(name="wave-2021", survey_id="stats_test", title="E-safety 2021",
                          opens_at=datetime(2021, 5, 1)))
     session.flush()
     o = board_overview(session, BOARD)
-    assert "no young person has sent in a survey yet" in o.empty_explanation
+    assert "no young person's answers are in the figures yet" in o.empty_explanation
     assert o.campaigns[0].respondents_text == "nobody yet" and o.themes == []
 
 
@@ -114,3 +119,78 @@ def test_a_small_campaign_is_hidden_and_so_is_the_total_that_would_give_it_back(
     # 304 total minus 200 minus 100 would give 4 back: another figure is hidden with it.
     hidden = [name for name, text in shown.items() if text == SUPPRESSED_TEXT]
     assert len(hidden) >= 2 or o.respondents_text == SUPPRESSED_TEXT
+
+
+def test_an_always_open_link_is_never_the_latest_wave(partnership, session):
+    """The bug the board saw: a handful of test answers through a survey's always-open link were read as the
+    latest wave, so every measure read "fewer than 10" and no change was shown."""
+    from voice.responses.bulk import ResponseRecord, insert_responses
+
+    always = Campaign(name="board_test-open", survey_id="board_test", title="Always open", is_default=True)
+    session.add(always)
+    session.flush()
+    insert_responses(session, partnership.version, always,
+                     [ResponseRecord(submitted_at=datetime(2020, 6, 1), group_id=None,
+                                     answers={"uses_webcam": "yes"})] * 3)
+    session.commit()
+    o = board_overview(session, BOARD)
+    assert [c.name for c in o.campaigns] == ["wave-2016", "wave-2017"]
+    webcam = o.priority("voice_of_child").measures[0]
+    assert [f.wave_text for f in webcam.figures] == ["Feb 2016: 70.0% of 200", "Feb 2017: 81.0% of 100"]
+    assert webcam.change_text == "↑ up 11.0 percentage points, Feb 2016 to Feb 2017 (went up)"
+    headline = o.priority("voice_of_child").questions[0]
+    assert (headline.campaign, headline.wave) == ("wave-2017", "Feb 2017")
+    assert o.respondents == 300
+    # Counted apart, in words: the link is always open, so its answers are released in steps of 10.
+    assert o.always_open_note is None
+    insert_responses(session, partnership.version, always,
+                     [ResponseRecord(submitted_at=datetime(2020, 6, 2), group_id=None,
+                                     answers={"uses_webcam": "no"})] * 9)
+    session.commit()
+    o = board_overview(session, BOARD)
+    assert o.always_open_note.startswith("12 young people answered through the surveys' always-open links")
+    assert o.respondents == 300 and [c.name for c in o.campaigns] == ["wave-2016", "wave-2017"]
+
+
+def test_quotes_follow_their_links(partnership, session):
+    from voice.models import Quote
+
+    session.add(Quote(survey_id="board_test", text="Only about mental health", attribution="(YPAG)",
+                      status="approved", priority_ids=["mental_health"], theme_ids=["online_safety"],
+                      approved_at=datetime(2021, 2, 1)))
+    session.commit()
+    o = board_overview(session, BOARD)
+    # Shares the online safety theme with Voice of the Child, but was approved for Mental Health only.
+    assert "Only about mental health" not in [q.text for q in o.priority("voice_of_child").quotes]
+    assert [q.text for q in o.priority("mental_health").quotes] == ["Only about mental health"]
+
+
+def test_an_open_waves_figures_move_only_in_steps_of_ten(partnership, session):
+    """Refreshing after each new answer must not reveal it: the figures (and head counts) of an open wave change
+    only once 10 more answers have come in."""
+    from voice.responses.bulk import ResponseRecord, insert_responses
+
+    wave = Campaign(name="wave-2021", survey_id="board_test", title="E-safety 2021", opens_at=datetime(2021, 2, 1))
+    session.add(wave)
+    session.flush()
+
+    def add(n, answer):
+        insert_responses(session, partnership.version, wave,
+                         [ResponseRecord(submitted_at=datetime(2021, 2, 2), group_id=None, answers=answer)] * n)
+        session.commit()
+
+    def seen():
+        o = board_overview(session, BOARD)
+        summary = next(c for c in o.campaigns if c.name == "wave-2021")
+        webcam = o.priority("voice_of_child").measures[0]
+        return summary.respondents_text, webcam.figures[-1].wave_text, o.respondents_text
+
+    add(60, {"uses_webcam": "yes"})
+    first = seen()
+    assert first == ("60", "Feb 2021 (still open): 100.0% of 60", "360")
+    add(1, {"uses_webcam": "no"})  # the 61st young person
+    assert seen() == first
+    add(8, {"uses_webcam": "no"})
+    assert seen() == first  # 9 waiting: still nothing changes
+    add(1, {"uses_webcam": "no"})
+    assert seen() == ("70", "Feb 2021 (still open): 85.7% of 70", "370")

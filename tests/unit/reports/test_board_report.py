@@ -54,11 +54,12 @@ def test_word_report_has_each_priority_its_figures_and_nothing_small(partnership
     everything = "\n".join(paragraphs + [c for t in tables for row in t for c in row])
     # Figures with their bases, in tables.
     assert any(row[:3] == ["% who use a webcam", "no better or worse direction",
-                           "E-safety 2016: 70.0% of 200; E-safety 2017: 81.0% of 100"] for t in tables for row in t)
+                           "Feb 2016: 70.0% of 200; Feb 2017: 81.0% of 100"] for t in tables for row in t)
     assert "13.6%" in everything and "81 who answered 'Yes' to 'Do you use a webcam or camera phone?'" in everything
-    assert "↓ down 7.8 percentage points (better)" in everything
-    assert ["Online safety", "25", "62.5%", "negative 40.0%, neutral 60.0%, positive 0.0%"] in [
+    assert "↓ down 7.8 percentage points, Feb 2016 to Feb 2017 (better)" in everything
+    assert ["Online safety", "25", "62.5%", SUPPRESSED_TEXT, "60.0%", SUPPRESSED_TEXT] in [
         row for t in tables for row in t]
+    assert "not set" not in everything
     # Quotes: approved only; the draft never leaves the workspace.
     assert "Approved words 3" in everything and "Draft words never shown" not in everything
     # Nothing that suppression hid: no small count anywhere, none of the hidden percentages.
@@ -98,7 +99,7 @@ def test_report_blocks_explain_an_empty_period(session):
     session.add(PlanPeriod(id="2021/22", title="Next year", starts=date(2021, 4, 1), ends=date(2022, 3, 31)))
     session.flush()
     blocks = report_blocks(board_overview(session, BOARD, "2021/22"))
-    assert any("No survey campaign had opened" in getattr(b, "text", "") for b in blocks)
+    assert any("No survey wave had opened" in getattr(b, "text", "") for b in blocks)
 
 
 def _voice(database_url: str, *args: str) -> subprocess.CompletedProcess:

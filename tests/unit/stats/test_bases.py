@@ -38,7 +38,9 @@ def test_of_these_base_is_those_shown_the_question(world, session):
     for question in ("uses_webcam", "webcam_chat_new_people"):
         for option in ("yes", "no"):
             row = find(rows, question, option)
-            assert row.suppressed and (row.count, row.base, row.percent) == (None, None, None)
+            # The count goes; the base stays (it is shown beside the row's other figures anyway).
+            assert row.suppressed and (row.count, row.percent) == (None, None)
+            assert row.base == {"uses_webcam": 20, "webcam_chat_new_people": 14}[question]
     # Nobody preferred not to say: 0 of 14 is safe to show.
     pnts = find(rows, "webcam_chat_new_people", "prefer_not_to_say")
     assert (pnts.count, pnts.base, pnts.suppressed) == (0, 14, False)
@@ -79,17 +81,34 @@ def test_answers_the_skip_logic_hid_do_not_count(world, session):
 
 
 def test_multi_is_percent_of_those_who_answered_it(world, session):
-    world.add("w2016", [{"apps": ["instagram", "snapchat"]}] * 10 + [{"apps": ["snapchat"]}] * 15
+    # A base of 50: large enough for 100% and 0% to be shown (group disclosure applies below 50).
+    world.add("w2016", [{"apps": ["instagram", "snapchat"]}] * 20 + [{"apps": ["snapchat"]}] * 30
               + [{"apps": ["prefer_not_to_say"]}] * 10 + [{"uses_webcam": "no"}] * 5)
     rows = question_results(session, SURVEY_ID, "w2016")
     snap = find(rows, "apps", "snapchat")
-    assert (snap.count, snap.base, snap.percent) == (25, 25, 100.0)
+    assert (snap.count, snap.base, snap.percent) == (50, 50, 100.0)
     insta = find(rows, "apps", "instagram")
-    assert (insta.count, insta.base, insta.percent) == (10, 25, 40.0)
+    assert (insta.count, insta.base, insta.percent) == (20, 50, 40.0)
     face = find(rows, "apps", "facebook")
-    assert (face.count, face.base, face.percent) == (0, 25, 0.0)
+    assert (face.count, face.base, face.percent) == (0, 50, 0.0)
     pnts = find(rows, "apps", "prefer_not_to_say")
-    assert (pnts.count, pnts.base) == (10, 35)
+    assert (pnts.count, pnts.base) == (10, 60)
+
+
+def test_everyone_or_no_one_in_a_small_group_is_hidden(world, session):
+    # 30 answered (under 50): 30 of 30 ticked Snapchat (100%) and 0 ticked Facebook (0%). Either would say
+    # something about every one of them, so both go; 12 of 30 on Instagram stays. Prefer not to say 0 stays.
+    world.add("w2016", [{"apps": ["instagram", "snapchat"]}] * 12 + [{"apps": ["snapchat"]}] * 18)
+    rows = question_results(session, SURVEY_ID, "w2016")
+    snap, face, insta = (find(rows, "apps", o) for o in ("snapchat", "facebook", "instagram"))
+    assert snap.suppressed and face.suppressed and (snap.base, face.base) == (30, 30)
+    assert (insta.count, insta.base, insta.percent, insta.suppressed) == (12, 30, 40.0, False)
+    assert not find(rows, "apps", "prefer_not_to_say").suppressed
+    # And in a yes/no question: 0 of 30 said yes, so 30 of 30 said no: both hidden, the base shown.
+    world.add("w2017", [{"uses_webcam": "no"}] * 30)
+    rows = question_results(session, SURVEY_ID, "w2017")
+    assert all(find(rows, "uses_webcam", o).suppressed for o in ("yes", "no"))
+    assert find(rows, "uses_webcam", "yes").base == 30
 
 
 def test_text_and_number_questions_have_no_rows(world, session):

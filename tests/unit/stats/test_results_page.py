@@ -64,3 +64,43 @@ def test_empty_campaign_is_explained(app):
     assert not app.exception
     assert any("Nobody has sent in" in i.value for i in app.info)
     assert not app.dataframe
+
+
+def test_downloads_hold_exactly_what_is_shown(app, session):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from voice.stats import question_results, value_label
+    from voice.stats.tables import RESULT_COLUMNS, result_table, table_bytes
+    from voice.surveys.registry import get_survey
+
+    app.run()
+    app.selectbox(key="results_campaign").set_value("w2016").run()
+    app.selectbox(key="results_by").set_value("group").run()
+    assert not app.exception
+    assert len(app.get("download_button")) == 2
+    shown = [row for d in app.dataframe for row in d.value.itertuples(index=False)]
+
+    _, survey = get_survey(session, "stats_test")
+    rows = question_results(session, "stats_test", "w2016", by="group")
+    labels = {r.value: value_label(session, survey, "group", r.value) for r in rows}
+    table = result_table(survey, rows, "group", labels)
+    # The page's tables are the download's rows, question by question (the question is the heading there).
+    assert [tuple(r[c] for c in RESULT_COLUMNS[1:]) for r in table] == [tuple(r) for r in shown]
+    assert any(r["n"] == "fewer than 10" for r in table) and not any(r["n"] in map(str, range(1, 10)) for r in table)
+
+    parsed = list(csv.reader(io.StringIO(table_bytes(table, "csv").decode("utf-8-sig"))))
+    assert parsed == [list(RESULT_COLUMNS)] + [[r[c] for c in RESULT_COLUMNS] for r in table]
+    sheet = load_workbook(io.BytesIO(table_bytes(table, "xlsx"))).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == parsed
+
+
+def test_a_download_cell_never_runs_as_a_formula(world, session):
+    from voice.stats.tables import table_bytes
+
+    row = {"Question": "=HYPERLINK(\"http://x\")", "Breakdown": "+1", "Answer": "-2", "n": "@a", "Base": "10",
+           "%": "50.0%"}
+    text = table_bytes([row], "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-2" in text and "'@a" in text

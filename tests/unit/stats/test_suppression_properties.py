@@ -3,9 +3,14 @@
 The attacker knows every shown cell and every sum that ties the table together (options to the base,
 base + prefer-not-to-say to everyone who answered, schools to their area, areas to the whole area) and
 solves the linear programme for each hidden cell's smallest and largest possible value.
+
+Also here: group disclosure (0% / 100% of a small base), and head counts beside their total (totals under
+10). Release in steps for open campaigns is attacked in test_release.py (it needs the database).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -14,8 +19,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("scipy")
 
-from voice.stats.suppression import (ANSWERED, BASE, MIN_BASE, PNTS, Table, percentage,  # noqa: E402
-                                     primary, suppress)
+from voice.stats.suppression import (ANSWERED, BASE, GROUP_MIN_BASE, MIN_BASE, PNTS, Table,  # noqa: E402
+                                     percentage, primary, suppress)
 
 from .attacker import pinned_cells  # noqa: E402
 
@@ -95,3 +100,63 @@ def test_whole_area_figures_do_not_depend_on_the_breakdown(table):
 def test_percentage_is_rounded_to_one_place():
     assert percentage(3, 14) == 21.4
     assert percentage(0, 0) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables())
+def test_no_shown_figure_says_everyone_or_no_one_in_a_small_group(table):
+    """Group disclosure: with a base under GROUP_MIN_BASE, no option is shown at 0% or 100%."""
+    hidden = suppress(table)
+    b = table.columns.index(BASE)
+    for r in range(len(table.rows)):
+        base = table.values[r, b]
+        for j, column in enumerate(table.columns):
+            if column in (BASE, PNTS, ANSWERED) or hidden[r, j] or not 0 < base < GROUP_MIN_BASE:
+                continue
+            assert 0 < table.values[r, j] < base, (table.rows[r], column, table.values[r, j], base)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4), st.integers(1, GROUP_MIN_BASE - 1), st.data())
+def test_a_small_group_answering_alike_cannot_be_worked_out(options, base, data):
+    """Everyone (or no one) in a small group chose an option: hidden, and the attacker cannot pin it."""
+    chosen = data.draw(st.integers(0, options - 1))
+    parts = [base if j == chosen else 0 for j in range(options)]
+    table = Table(rows=[("whole",)], parent=[None], columns=[BASE, PNTS, ANSWERED] + [f"o{j}" for j in range(options)],
+                  values=np.array([[base, 0, base, *parts]], dtype=np.int64), options_sum_to_base=True)
+    hidden = suppress(table)
+    if base >= MIN_BASE:
+        assert hidden[0, 3:].all() and not hidden[0, 0], "every option hidden, the base still shown"
+    assert not pinned_cells(table, hidden)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([0, 1, 2, 3, 5, 9, 10, 11, 12, 20, 45, 300]), min_size=1, max_size=6))
+def test_head_counts_under_ten_are_hidden_and_cannot_be_worked_out(parts):
+    """Totals under 10 are suppressed like any cell: "1 young people answered" never appears, and a total shown
+    beside its parts never gives a hidden part back (the attacker solves the sum for each hidden count)."""
+    from scipy.optimize import linprog
+
+    from voice.stats.headcounts import headcounts
+
+    total, each = headcounts(parts)
+    shown = [total] + each
+    for count, true in zip(shown, [sum(parts)] + parts):
+        if not count.suppressed:
+            assert count.count == true and not 0 < true < MIN_BASE
+        assert not re.match(r"[1-9] young people", count.sentence())
+    unknown = [k for k, c in enumerate(each) if c.suppressed]
+    if not unknown:
+        return
+    # sum(parts) = total; unknowns are the hidden parts (and the total, when hidden too).
+    total_known = not total.suppressed
+    n = len(unknown) + (0 if total_known else 1)
+    coefs = np.array([[1.0] * len(unknown) + ([] if total_known else [-1.0])])
+    rhs = np.array([(total.count if total_known else 0) - sum(c.count for c in each if not c.suppressed)])
+    for k in range(len(unknown)):
+        objective = np.zeros(n)
+        objective[k] = 1.0
+        low = linprog(objective, A_eq=coefs, b_eq=rhs, bounds=(0, None), method="highs")
+        high = linprog(-objective, A_eq=coefs, b_eq=rhs, bounds=(0, None), method="highs")
+        top = np.inf if high.status == 3 else -high.fun
+        assert top - low.fun >= 0.5, f"hidden part {unknown[k]} of {parts} worked out"
