@@ -5,14 +5,14 @@ on upgrade; from now on a campaign that is still open adds new answers to its fi
 of at least 10 (or all of them when it closes).
 
 Revision ID: i15_release_in_steps
-Revises: 0001_initial
+Revises: i13_analysis_examples
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i15_release_in_steps"
-down_revision = "0001_initial"
+down_revision = "i13_analysis_examples"
 branch_labels = None
 depends_on = None
 
