@@ -25,10 +25,10 @@ def render(next_path: str = "/") -> None:
         st.switch_page(STAFF_HOME)
 
     st.title("Staff sign in")
-    if next_path != "/":
-        st.info("Please sign in to open that page.", icon=":material/lock:")
     st.write("For facilitators, safeguarding leads, board members and administrators. "
              "Young people don't need to sign in: your surveys are on the main page.")
+    if next_path != "/":
+        st.caption(":material/lock: Please sign in to open that page. You will go straight to it afterwards.")
 
     if organisation_sign_in_enabled():
         if st.button("Sign in with your organisation", type="primary", icon=":material/badge:"):
