@@ -154,3 +154,22 @@ def test_the_browser_id_cookie_goes_only_to_staff_pages(app):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     client.cookies.set("voice_browser", "kept")
     assert not _set_cookie_headers(client.get("/sign_in"))  # set once, then left alone
+
+
+def test_another_use_keeps_a_value_for_this_browser(app, clean_db):
+    """voice.ui.browser_store's round trip (issue 17's survey): a value behind a voice_<purpose> cookie."""
+    client = TestClient(app, base_url="http://127.0.0.1")
+    client.cookies.set(web_sessions.BROWSER_COOKIE, BROWSER)
+    ticket = _ticket(clean_db, {"value": "K7QF-M2XD", "max_seconds": 600, "idle_seconds": None,
+                                "cookie_max_age": 1200}, next_path="/", purpose="survey")
+    response = client.get(f"/auth/session?ticket={ticket}", follow_redirects=False)
+    cookie = next(c for c in _set_cookie_headers(response) if c.startswith("voice_survey="))
+    assert "Max-Age=1200" in cookie and "HttpOnly" in cookie
+    token = cookie.split(";")[0].split("=", 1)[1]
+    with session_scope(clean_db) as session:
+        found = web_sessions.look_up(session, "survey", token)
+        assert found.active and found.subject == "K7QF-M2XD"
+        assert web_sessions.look_up(session, "staff", token).status == web_sessions.UNKNOWN  # no staff access
+        web_sessions.end(session, "survey", token, "forgotten")
+        assert not web_sessions.look_up(session, "survey", token).active
+
