@@ -293,6 +293,22 @@ def watch_session() -> None:
     _watch()
 
 
+def session_limits_text() -> str:
+    """'You will be signed out after 30 minutes without activity, and 8 hours after signing in.'"""
+    from voice.config import get_settings
+
+    def words(seconds: int) -> str:
+        for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+            if seconds >= size and seconds % size == 0:
+                count = seconds // size
+                return f"{count} {unit}{'' if count == 1 else 's'}"
+        return f"{seconds} seconds"
+
+    settings = get_settings()
+    return (f"You will be signed out after {words(settings.session_idle_seconds)} without activity, "
+            f"and {words(settings.session_max_seconds)} after signing in.")
+
+
 def show_notice() -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
