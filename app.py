@@ -16,7 +16,7 @@ apply_layout()
 
 check_session()  # who is signed in, from the browser's cookie checked on the server, on every run
 roles = current_roles()
-home = default_page(roles)
+home = default_page(roles, survey_link="survey" in st.query_params or "resume" in st.query_params)
 sections: dict[str, list] = {}
 for spec in pages_for(roles):
     page = st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path,

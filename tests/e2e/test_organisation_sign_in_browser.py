@@ -151,14 +151,19 @@ def test_a_lead_signs_in_with_the_organisation_and_stays_signed_in(org, desktop,
     assert actions[:1] == ["sign_in"] and "sign_out" in actions
 
 
+def refused_sign_in(page, app, email: str) -> None:
+    """Organisation sign-in from the sign-in page that must end signed out, with the kind message."""
+    page.goto(f"{app.url}/sign_in")
+    wait_idle(page)
+    organisation_sign_in(page, app, email)
+    page.get_by_text("isn't linked to an account here").wait_for()
+    assert "Signed in" not in page.inner_text("body")
+
+
 def test_an_account_disabled_here_is_refused(org, desktop):
     app, _, db = org
     page = desktop
-    page.goto(f"{app.url}/sign_in")
-    wait_idle(page)
-    organisation_sign_in(page, app, "gus@council.example")
-    page.get_by_text("isn't linked to an account here").wait_for()
-    assert "Signed in" not in page.inner_text("body")
+    refused_sign_in(page, app, "gus@council.example")
     page.reload()
     wait_idle(page)
     assert "Signed in" not in page.inner_text("body")  # and nothing lingers for a reload to pick up
@@ -176,11 +181,7 @@ def test_an_identity_without_a_role_gets_nothing_and_is_audited(org, phone):
 
     app, _, db = org
     page = phone
-    page.goto(f"{app.url}/sign_in")
-    wait_idle(page)
-    organisation_sign_in(page, app, "sam@elsewhere.example")
-    page.get_by_text("isn't linked to an account here").wait_for()
-    assert "Signed in" not in page.inner_text("body")
+    refused_sign_in(page, app, "sam@elsewhere.example")
     screenshot(page, "organisation-sign-in-refused-phone")
     with db.connect() as connection:
         refused = connection.execute(select(AuditEvent.target_id, AuditEvent.detail).where(

@@ -87,8 +87,10 @@ def sign_in_addresses(roles: frozenset[str]) -> list[PageSpec]:
     return [] if roles else [p for p in PAGES if p.roles and p.url_path]
 
 
-def default_page(roles: frozenset[str]) -> str:
-    return STAFF_HOME if roles & STAFF else SURVEY_PAGE
+def default_page(roles: frozenset[str], survey_link: bool = False) -> str:
+    """The page at the site's root address. A young person's survey link (`/?survey=…`) opens the survey
+    even for signed-in staff (a facilitator checking a link stays signed in now, across tabs)."""
+    return STAFF_HOME if roles & STAFF and not survey_link else SURVEY_PAGE
 
 
 __all__ = ["ADMIN", "BOARD", "FACILITATOR", "PAGES", "PUBLIC", "SAFEGUARDING", "STAFF", "PageSpec",
