@@ -78,6 +78,7 @@ class WebSession(Base):
     subject: Mapped[str] = mapped_column(Text, default="")  # staff: the username; other uses: their value
     roles: Mapped[list | None] = mapped_column(JSON, nullable=True)  # organisation roles from a claim, else None
     method: Mapped[str] = mapped_column(String(20), default="")  # "password" or "organisation" for staff
+    browser_hash: Mapped[str] = mapped_column(String(64), default="")  # the browser it was started in
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     idle_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: no idle limit

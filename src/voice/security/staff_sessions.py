@@ -53,8 +53,9 @@ def ticket_value(actor: Actor, method: str, roles_from_claim: bool = False) -> d
             "roles": sorted(actor.roles) if roles_from_claim else None}
 
 
-def start_session(session: Session, value: dict, now: datetime | None = None) -> str | None:
-    """Start the session a redeemed ticket stands for; its token, or None if the account went meanwhile."""
+def start_session(session: Session, value: dict, now: datetime | None = None, browser_hash: str = "") -> str | None:
+    """Start the session a redeemed ticket stands for; its token, or None if the account went meanwhile.
+    `browser_hash`: web_sessions.digest of the browser's id (signing out ends all of that browser's)."""
     now = now or utcnow()
     username, roles = str(value.get("username") or ""), value.get("roles")
     user = _account(session, username)
@@ -63,7 +64,7 @@ def start_session(session: Session, value: dict, now: datetime | None = None) ->
     settings = get_settings()
     return web_sessions.start(session, STAFF, username, max_seconds=settings.session_max_seconds,
                               idle_seconds=settings.session_idle_seconds, roles=roles,
-                              method=str(value.get("method") or ""), now=now)
+                              method=str(value.get("method") or ""), browser_hash=browser_hash, now=now)
 
 
 def resume(session: Session, token: str, now: datetime | None = None, touch: bool = True) -> StaffSession:
@@ -87,8 +88,11 @@ def resume(session: Session, token: str, now: datetime | None = None, touch: boo
 
 
 def sign_out(session: Session, token: str, now: datetime | None = None) -> None:
-    """End the session behind `token`: every tab and window using it is signed out at its next action."""
+    """End the session behind `token`, and any other session of the same person in the same browser (a
+    second sign-in in another tab): every tab and window of that browser is signed out at its next action."""
     found = web_sessions.end(session, STAFF, token, SIGNED_OUT, now)
+    if found.browser_hash:
+        web_sessions.end_all(session, STAFF, found.subject, SIGNED_OUT, now, browser_hash=found.browser_hash)
     if found.newly_ended:
         record(session, found.subject, "sign_out", "session", str(found.id), at=now)
 

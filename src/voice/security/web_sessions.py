@@ -129,6 +129,7 @@ class Found:
     last_seen_at: datetime | None = None
     idle_seconds: int | None = None
     newly_ended: bool = False
+    browser_hash: str = ""
 
     @property
     def active(self) -> bool:
@@ -136,14 +137,16 @@ class Found:
 
 
 def start(session: Session, purpose: str, subject: str, *, max_seconds: int, idle_seconds: int | None = None,
-          roles=None, method: str = "", now: datetime | None = None) -> str:
-    """Start a session and return its fresh random token (for the cookie; only its hash is kept)."""
+          roles=None, method: str = "", browser_hash: str = "", now: datetime | None = None) -> str:
+    """Start a session and return its fresh random token (for the cookie; only its hash is kept).
+    `browser_hash`: digest of the browser's id, so signing out can end every session of that browser."""
     _check_purpose(purpose)
     now = now or utcnow()
     session.execute(delete(WebSession).where(WebSession.expires_at < now - KEEP_ENDED))
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=digest(token), purpose=purpose, subject=subject,
-                           roles=sorted(roles) if roles is not None else None, method=method, created_at=now,
+                           roles=sorted(roles) if roles is not None else None, method=method,
+                           browser_hash=browser_hash, created_at=now,
                            last_seen_at=now, idle_seconds=idle_seconds,
                            expires_at=now + timedelta(seconds=max_seconds), end_reason=""))
     session.flush()
@@ -193,13 +196,14 @@ def end_by_id(session: Session, session_id: int, reason: str, now: datetime | No
     return row is not None and _end_row(session, row, reason, now or utcnow())
 
 
-def end_all(session: Session, purpose: str, subject: str, reason: str, now: datetime | None = None) -> int:
-    """End every open session of `subject` (e.g. all of a member of staff's browsers). Returns how many."""
-    return session.execute(
-        update(WebSession)
-        .where(WebSession.purpose == purpose, WebSession.subject == subject, WebSession.ended_at.is_(None))
-        .values(ended_at=now or utcnow(), end_reason=reason[:40])
-    ).rowcount
+def end_all(session: Session, purpose: str, subject: str, reason: str, now: datetime | None = None,
+            browser_hash: str | None = None) -> int:
+    """End every open session of `subject` (in one browser, when `browser_hash` is given). Returns how many."""
+    query = update(WebSession).where(WebSession.purpose == purpose, WebSession.subject == subject,
+                                     WebSession.ended_at.is_(None))
+    if browser_hash is not None:
+        query = query.where(WebSession.browser_hash == browser_hash)
+    return session.execute(query.values(ended_at=now or utcnow(), end_reason=reason[:40])).rowcount
 
 
 def _end_row(session: Session, row: WebSession, reason: str, now: datetime) -> bool:
@@ -215,4 +219,4 @@ def _end_row(session: Session, row: WebSession, reason: str, now: datetime) -> b
 
 def _found(row: WebSession, status: str, newly_ended: bool = False) -> Found:
     return Found(status, row.id, row.subject, tuple(row.roles) if row.roles is not None else None, row.method,
-                 row.expires_at, row.last_seen_at, row.idle_seconds, newly_ended)
+                 row.expires_at, row.last_seen_at, row.idle_seconds, newly_ended, row.browser_hash)

@@ -62,12 +62,13 @@ def _redeem(ticket: str, browser_id: str):
             redeemed = web_sessions.redeem_ticket(session, ticket, browser_id)
             if redeemed is None:
                 return None
+            browser_hash = web_sessions.digest(browser_id)
             if redeemed.purpose == staff_sessions.STAFF:
-                token = staff_sessions.start_session(session, redeemed.value)
+                token = staff_sessions.start_session(session, redeemed.value, browser_hash=browser_hash)
             else:  # another use of a cookie (see voice.ui.browser_store)
                 token = web_sessions.start(session, redeemed.purpose, str(redeemed.value.get("value", "")),
                                            max_seconds=int(redeemed.value.get("max_seconds") or 3600),
-                                           idle_seconds=redeemed.value.get("idle_seconds"))
+                                           idle_seconds=redeemed.value.get("idle_seconds"), browser_hash=browser_hash)
             return (redeemed.purpose, redeemed.next_path, token, redeemed.value) if token else None
 
     return with_retry(action)

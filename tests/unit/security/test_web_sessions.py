@@ -178,3 +178,16 @@ def test_signing_out_ends_the_session_for_every_tab_and_is_audited_once(session,
     staff_sessions.sign_out(session, token, T0)
     assert staff_sessions.resume(session, token, T0).status == staff_sessions.SIGNED_OUT
     assert _actions(session).count("sign_out") == 1
+
+
+def test_signing_out_ends_the_persons_other_sessions_in_that_browser_only(session, fran):
+    """Two sign-ins in two tabs of one browser (each tab keeps its own cookie value until reloaded): one
+    Sign out ends both. The same person's session in another browser carries on."""
+    here, there = web_sessions.digest("this browser"), web_sessions.digest("another computer")
+    value = staff_sessions.ticket_value(fran, "password")
+    first = staff_sessions.start_session(session, value, now=T0, browser_hash=here)
+    second = staff_sessions.start_session(session, value, now=T0, browser_hash=here)
+    elsewhere = staff_sessions.start_session(session, value, now=T0, browser_hash=there)
+    staff_sessions.sign_out(session, second, T0)
+    assert staff_sessions.resume(session, first, T0).status == staff_sessions.SIGNED_OUT
+    assert staff_sessions.resume(session, elsewhere, T0).active

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("roles", sa.JSON(), nullable=True),
         sa.Column("method", sa.String(length=20), nullable=False),
+        sa.Column("browser_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.Column("idle_seconds", sa.Integer(), nullable=True),
