@@ -1,6 +1,6 @@
 """A whole school at once: N simulated young people take esafety_year9 through the real app.
 
-Starts the app (`streamlit run app.py`, one process) for each run, drives N people over Streamlit's
+Starts the app (`streamlit run serve.py`, one process) for each run, drives N people over Streamlit's
 websocket protocol (benchmarks/load/), then checks the database: exactly N submitted responses, each
 person's receipt once, every answer they were told was saved present. Two runs per N:
   reading  each person pauses 3-15 s on a step before pressing Next (people reading);

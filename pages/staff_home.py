@@ -4,6 +4,7 @@ import streamlit as st
 
 from voice.ui.guard import page_link_if_listed, require_page
 from voice.ui.navigation import STAFF, STAFF_HOME, pages_for
+from voice.ui.session import session_limits_text
 
 actor = require_page(*STAFF)
 
@@ -15,4 +16,4 @@ st.write(f"Signed in as **{actor.username}** · " + ", ".join(ROLE_NAMES.get(r, 
 for spec in pages_for(actor.roles):
     if spec.roles and spec.path != STAFF_HOME:
         page_link_if_listed(spec.path, label=spec.title, icon=spec.icon)
-st.caption("You will be signed out after 30 minutes without activity.")
+st.caption(session_limits_text())

@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -e ".[test]"
-# axe-core for the accessibility checks, from the npm registry at the version package-lock.json pins
-# (without it those checks skip, or fail when CI=true).
-if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+# axe-core for the accessibility checks and oidc-provider (the OpenID provider the organisation sign-in
+# tests start), from the npm registry at the versions package-lock.json pins (without them those checks
+# skip, or fail when CI=true).
+if { [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/oidc-provider/package.json ]; } \
+    && command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
 fi
 python -m pytest -q "$@"

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 REPO_DIR = Path(__file__).resolve().parents[1]
 SURVEYS_DIR = REPO_DIR / "surveys"
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+# The key for the audit trail's keyed hashes: fixed for the test process, so no test writes a key file
+# into the checkout's data/. The browser tests' app is started without it and makes its own (tests/e2e).
+os.environ.setdefault("VOICE_SECRET_KEY", "test-only key for keyed hashes")
 
 
 def _is_postgres(url: str) -> bool:

@@ -44,7 +44,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 class AppProcess:
-    """`streamlit run app.py` on 127.0.0.1 with its own DATABASE_URL (same flags as tests/e2e)."""
+    """`streamlit run serve.py` on 127.0.0.1 with its own DATABASE_URL (same flags as tests/e2e)."""
 
     def __init__(self, workdir: Path, database_url: str, port: int | None = None, extra_env: dict | None = None):
         self.workdir = Path(workdir)
@@ -65,7 +65,7 @@ class AppProcess:
     def start(self, timeout: float = 60) -> "AppProcess":
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,

@@ -71,8 +71,12 @@ class Page:
 class StreamlitSession:
     """One browser tab. Not thread-safe; one asyncio task drives it."""
 
-    def __init__(self, base_url: str, query_string: str = "", timeout: float = 60.0):
+    def __init__(self, base_url: str, query_string: str = "", timeout: float = 60.0,
+                 existing_session_id: str | None = None):
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        # A browser reconnecting passes its session id as the third subprotocol entry (the second is its
+        # XSRF token); the security tests use this to present someone else's id, as an attacker would.
+        self.subprotocols = ["streamlit", "no-xsrf-token", existing_session_id] if existing_session_id else ["streamlit"]
         self.query_string = query_string
         self.timeout = timeout
         self.page = Page()
@@ -89,7 +93,7 @@ class StreamlitSession:
 
     async def open(self) -> Page:
         self._ws = await asyncio.wait_for(
-            connect(self.ws_url, subprotocols=["streamlit"], max_size=2**24, open_timeout=self.timeout,
+            connect(self.ws_url, subprotocols=self.subprotocols, max_size=2**24, open_timeout=self.timeout,
                     ping_interval=None),
             self.timeout)
         return await self.rerun()

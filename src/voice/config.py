@@ -1,12 +1,23 @@
-"""Settings in one place: where the database and data folder are, where definitions live."""
+"""Settings in one place: where the database and data folder are, where definitions live, how staff
+sessions behave, and the secret that keys the hashes in the audit trail.
+
+Every setting is an environment variable (README "Settings", docs/security.md for the session ones).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+SESSION_IDLE_SECONDS = 30 * 60  # a staff session ends after 30 minutes without activity...
+SESSION_MAX_SECONDS = 8 * 60 * 60  # ...and 8 hours after signing in, whatever happens
+SECRET_FILE = "secret.key"  # in the data folder, created on first start when VOICE_SECRET_KEY is not set
 
 
 def _find_repo_dir() -> Path:
@@ -23,11 +34,45 @@ class Settings:
     data_dir: Path
     surveys_dir: Path
     is_embedded_default: bool  # True when DATABASE_URL was not set: the app may load demo content
+    session_idle_seconds: int = SESSION_IDLE_SECONDS
+    session_max_seconds: int = SESSION_MAX_SECONDS
+    # "auto": cookies are Secure and HSTS is sent when the request came over https (directly or through a
+    # proxy's X-Forwarded-Proto); "on": always (a TLS proxy that does not say so); "off": never (local http).
+    https: str = "auto"
+    # Organisation sign-in: the claim that carries roles or groups (empty: roles come from the local
+    # account found by e-mail), and how its values map to this app's roles.
+    oidc_roles_claim: str = ""
+    oidc_role_map: tuple[tuple[str, str], ...] = ()
 
     @property
     def definitions_dir(self) -> Path:
         """Codebook, concern lexicon and priority plans live beside the survey files."""
         return self.surveys_dir / "analysis"
+
+
+def _seconds(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw)
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def parse_role_map(raw: str) -> tuple[tuple[str, str], ...]:
+    """'Voice.Facilitator=facilitator; 3f2a…=safeguarding_lead' -> ((claim value, role), …).
+
+    Pairs are separated by ';' or new lines; a claim value may map to several roles on several pairs."""
+    pairs = []
+    for part in raw.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        value, sep, role = part.rpartition("=")
+        if not sep or not value.strip() or not role.strip():
+            raise ValueError(f"VOICE_OIDC_ROLE_MAP: {part.strip()!r} is not 'claim value=role'")
+        pairs.append((value.strip(), role.strip()))
+    return tuple(pairs)
 
 
 def get_settings() -> Settings:
@@ -38,4 +83,66 @@ def get_settings() -> Settings:
     embedded = not url
     if embedded:
         url = f"sqlite:///{data_dir / 'voice.db'}"
-    return Settings(database_url=url, data_dir=data_dir, surveys_dir=surveys_dir, is_embedded_default=embedded)
+    https = os.environ.get("VOICE_HTTPS", "auto").strip().lower() or "auto"
+    if https not in ("auto", "on", "off"):
+        raise ValueError(f"VOICE_HTTPS must be auto, on or off, not {https!r}")
+    return Settings(
+        database_url=url, data_dir=data_dir, surveys_dir=surveys_dir, is_embedded_default=embedded,
+        session_idle_seconds=_seconds("VOICE_SESSION_IDLE_SECONDS", SESSION_IDLE_SECONDS),
+        session_max_seconds=_seconds("VOICE_SESSION_MAX_SECONDS", SESSION_MAX_SECONDS),
+        https=https,
+        oidc_roles_claim=os.environ.get("VOICE_OIDC_ROLES_CLAIM", "").strip(),
+        oidc_role_map=parse_role_map(os.environ.get("VOICE_OIDC_ROLE_MAP", "")),
+    )
+
+
+def secret_key() -> bytes:
+    """The key for keyed hashes (HMAC-SHA256) in the audit trail: VOICE_SECRET_KEY, else a random key
+    generated on first start into `<data folder>/secret.key`, readable only by the app's own user.
+
+    Keep it with the database backups: without it, hashes already in the audit trail can no longer be
+    matched (e.g. to count an unknown name's failed sign-ins), though nothing else is lost."""
+    configured = os.environ.get("VOICE_SECRET_KEY", "").strip()
+    if configured:
+        return configured.encode("utf-8")
+    return _secret_from_file(str(get_settings().data_dir / SECRET_FILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _secret_from_file(path: str) -> bytes:
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: of two processes starting together, one creates the key and the other reads it.
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the other process may not have written it yet
+            key = file.read_bytes().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{file} is empty: delete it, or set VOICE_SECRET_KEY") from None
+    key = secrets.token_hex(32).encode("ascii")
+    with os.fdopen(fd, "wb") as out:
+        out.write(key + b"\n")
+    return key
+
+
+def auth_secrets() -> dict | None:
+    """Streamlit's `[auth]` secrets from VOICE_AUTH_* variables, for `st.App(secrets=...)` in serve.py.
+
+    The other way to configure organisation sign-in is `.streamlit/secrets.toml` (docs/security.md).
+    Returns None unless VOICE_AUTH_SERVER_METADATA_URL is set."""
+    metadata = os.environ.get("VOICE_AUTH_SERVER_METADATA_URL", "").strip()
+    if not metadata:
+        return None
+    auth = {"server_metadata_url": metadata}
+    for key in ("redirect_uri", "cookie_secret", "client_id", "client_secret"):
+        value = os.environ.get(f"VOICE_AUTH_{key.upper()}", "").strip()
+        if not value:
+            raise ValueError(f"VOICE_AUTH_{key.upper()} must be set with VOICE_AUTH_SERVER_METADATA_URL")
+        auth[key] = value
+    prompt = os.environ.get("VOICE_AUTH_PROMPT", "").strip()
+    if prompt:
+        auth["client_kwargs"] = {"prompt": prompt}
+    return {"auth": auth}

@@ -185,41 +185,130 @@ def test_a_wrong_password_gets_the_same_message_as_an_unknown_name_then_a_pause(
     assert "user" not in at.session_state
 
 
-def test_sign_out_clears_the_session(app_db):
-    at = _app("admin").run()
+def _with_session(person: str, **age) -> tuple[AppTest, str]:
+    """An AppTest signed in the way the app does it: a server-side staff session whose token (with no
+    browser, hence no cookie) is kept in session state. `age`: timedelta to move its clock back by."""
+    from voice.db import session_scope
+    from voice.models import WebSession
+    from voice.security import staff_sessions
+
+    with session_scope(accounts_engine()) as session:
+        token = staff_sessions.start_session(session, {"username": username(person), "method": "password"})
+        row = session.scalars(select(WebSession).order_by(WebSession.id.desc())).first()
+        row.created_at -= age.get("created", timedelta())
+        row.expires_at -= age.get("created", timedelta())
+        row.last_seen_at -= age.get("created", timedelta()) + age.get("idle", timedelta())
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["user"] = {"username": username(person), "roles": sorted(PEOPLE[person]), "token": token}
+    return at, token
+
+
+def accounts_engine():
+    import os
+
+    from voice.db import get_engine
+
+    return get_engine(os.environ["DATABASE_URL"])
+
+
+def _session_row(token: str):
+    from voice.db import session_scope
+    from voice.models import WebSession
+    from voice.security.web_sessions import digest
+
+    with session_scope(accounts_engine()) as session:
+        row = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
+        session.expunge(row)
+        return row
+
+
+def test_signing_in_through_the_form_starts_a_server_session(app_db, admin_password):
+    at = _app().run()
+    at.switch_page("pages/sign_in.py").run()
+    _sign_in(at, "u_admin", PASSWORD)
+    token = at.session_state["user"]["token"]
+    row = _session_row(token)
+    assert (row.subject, row.method, row.ended_at) == ("u_admin", "password", None)
+    assert row.token_hash != token and len(token) >= 40  # only a hash is stored; the token is long and random
+    # Every sign-in gets a fresh token.
+    at2 = _app().run()
+    at2.switch_page("pages/sign_in.py").run()
+    _sign_in(at2, "u_admin", PASSWORD)
+    assert at2.session_state["user"]["token"] != token
+
+
+def test_sign_out_ends_the_server_session(app_db):
+    at, token = _with_session("admin")
+    at.run()
     at.sidebar.button(key="sign_out").click().run()
     assert "user" not in at.session_state
     assert SIGNED_OUT in [i.value for i in at.info]
+    row = _session_row(token)
+    assert row.ended_at is not None and row.end_reason == "signed_out"
+    # Anything else presenting that token (another tab of the same browser) is now signed out too.
+    other = AppTest.from_file(str(APP), default_timeout=60)
+    other.session_state["user"] = {"username": "u_admin", "roles": ["admin"], "token": token}
+    other.run()
+    assert "user" not in other.session_state
 
 
-def test_thirty_idle_minutes_sign_you_out_with_a_message(app_db):
-    at = _app("facilitator", last_seen=utcnow() - timedelta(minutes=31)).run()
+def test_an_idle_session_times_out_with_a_message_and_is_audited(app_db):
+    at, token = _with_session("facilitator", idle=timedelta(minutes=31))
+    at.run()
     assert "user" not in at.session_state
     assert TIMED_OUT in [i.value for i in at.info]
-    at = _app("facilitator", last_seen=utcnow() - timedelta(minutes=29)).run()
+    assert _session_row(token).end_reason == "timed_out"
+    from voice.db import session_scope
+
+    with session_scope(app_db) as session:
+        assert session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "session_timed_out")).all() == \
+            ["u_facilitator"]
+    at, _ = _with_session("facilitator", idle=timedelta(minutes=29))
+    at.run()
     assert at.session_state["user"]["username"] == "u_facilitator"
+
+
+def test_a_session_ends_after_eight_hours_however_busy(app_db):
+    at, token = _with_session("facilitator", created=timedelta(hours=8, seconds=1))
+    at.run()
+    assert "user" not in at.session_state
+    assert _session_row(token).end_reason == "expired"
 
 
 def test_a_disabled_account_is_signed_out_on_its_next_click(app_db):
     from voice.db import session_scope
 
-    at = _app("board_member").run()
+    at, token = _with_session("board_member")
+    at.run()
     assert at.session_state["user"]["username"] == "u_board_member"
     with session_scope(app_db) as session:
         accounts.deactivate_user(session, SYSTEM, "u_board_member")
     at.run()
     assert "user" not in at.session_state
     assert NO_LONGER_ACTIVE in [i.value for i in at.info]
+    assert _session_row(token).end_reason == "account_disabled"
 
 
 def test_role_changes_apply_at_once(app_db):
     from voice.db import session_scope
 
-    at = _app("admin").run()
+    at, _ = _with_session("admin")
+    at.run()
     with session_scope(app_db) as session:
         accounts.set_roles(session, SYSTEM, "u_admin", ["board_member"])
     at.run()
     assert at.session_state["user"]["roles"] == ["board_member"]
+
+
+def test_a_test_harness_user_without_a_session_is_still_checked_against_the_account(app_db):
+    """AppTest pages put a user straight into session state; disabling the account still signs it out."""
+    from voice.db import session_scope
+
+    at = _app("board_member").run()
+    with session_scope(app_db) as session:
+        accounts.deactivate_user(session, SYSTEM, "u_board_member")
+    at.run()
+    assert "user" not in at.session_state
 
 
 # --- privacy settings ---------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ class AppServer:
         self.database_url = database_url or f"sqlite:///{tmp / 'data' / 'voice.db'}"
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "VOICE_DATA_DIR": str(tmp / "data"),
                **(extra_env or {})}
+        if "VOICE_SECRET_KEY" not in (extra_env or {}):
+            env.pop("VOICE_SECRET_KEY", None)  # the app makes its own key in its data folder, as on a first start
         if database_url:
             env["DATABASE_URL"] = database_url
         else:
@@ -46,10 +48,15 @@ class AppServer:
         self.env = env
         self.process: subprocess.Popen | None = None
 
+    @property
+    def log_path(self) -> Path:
+        return self.tmp / f"streamlit-{self.port}.log"
+
     def start(self) -> "AppServer":
-        log = open(self.tmp / f"streamlit-{self.port}.log", "w")
+        # serve.py: the README's entry point (st.App around app.py, with the sign-in routes and headers).
+        log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,

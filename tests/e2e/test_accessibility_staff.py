@@ -71,6 +71,9 @@ def staff(browser):
 
 
 def sign_in(page, base: str, username: str) -> None:
+    # Staff stay signed in across page loads (the session cookie): another person signing in on this
+    # module's shared page starts from a signed-out browser.
+    page.context.clear_cookies()
     page.goto(f"{base}/sign_in")
     wait_idle(page)
     page.get_by_role("textbox", name="Username").fill(username)

@@ -5,7 +5,7 @@ from voice.models.surveys import Campaign, CampaignGroup, Group, SurveyRecord, S
 from voice.models.responses import Answer, Response
 from voice.models.evidence import Quote
 from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, RagStatus, YouSaidWeDid
-from voice.models.security import AuditEvent, User
+from voice.models.security import AuditEvent, User, WebSession, WebTicket
 from voice.models.editor import SurveyDraft
 from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
 from voice.models.analysis_examples import AnalysisExample
@@ -33,5 +33,7 @@ __all__ = [
     "TextAnalysis",
     "ThemeReview",
     "User",
+    "WebSession",
+    "WebTicket",
     "YouSaidWeDid",
 ]

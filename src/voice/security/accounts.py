@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,8 +40,9 @@ _hasher = PasswordHasher(type=Type.ID)
 
 @functools.lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    """Verified against when the username is unknown, so a wrong name takes as long as a wrong password."""
-    return _hasher.hash("not a real password, used for timing only")
+    """Verified against when there is no real hash to check (unknown name, organisation-only account), so
+    every sign-in costs one argon2 verification. Made from a random secret: no typed password matches it."""
+    return _hasher.hash(secrets.token_hex(32))
 
 
 SIGN_IN_FAILED = "That username and password don't match an account. Please check them and try again."
@@ -215,21 +218,28 @@ def _pause_after(failures: int) -> timedelta | None:
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> Actor:
     """The signed-in Actor, or SignInRefused with a message safe to show. Writes audit events.
 
+    Every path does the same work, so the time taken tells nothing: one look-up of the name, one look-up
+    of its recent failures, and exactly one argon2 verification (against the account's hash, or a dummy
+    hash for an unknown name, an organisation-only account or a paused one), whatever the outcome.
+
     The caller commits `session` in both cases (failures must be counted): catch SignInRefused
     inside the transaction, or use `sign_in` below, which returns instead of raising.
     """
     now = now or utcnow()
     name = normalise_username(username)
-    user = session.scalar(select(User).where(User.username == name)) if name else None
+    user = session.scalar(select(User).where(User.username == name))
+    key = user.username if user is not None else _unknown_key(name)
+    recent = _recent_failures(session, key, now)
+    password_ok = _verify(user.password_hash if user is not None and user.password_hash else _dummy_hash(),
+                          password) and user is not None and bool(user.password_hash)
     if user is None:
-        return _unknown_user(session, name, password, now)
+        return _unknown_user(session, key, recent, now)
 
     if user.locked_until is not None and user.locked_until > now:
         record(session, "anonymous", "sign_in_refused_locked", "user", user.username, at=now)
         raise SignInRefused(_locked_message(user.locked_until), user.locked_until)
 
-    ok = _verify(user.password_hash, password) and user.active
-    if not ok:
+    if not (password_ok and user.active):
         if user.locked_until is not None and user.failed_attempts >= LOCK_AFTER:
             user.failed_attempts = 0  # the lock has run out: a fresh set of tries
         user.failed_attempts += 1
@@ -255,17 +265,23 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _unknown_user(session: Session, name: str, password: str, now: datetime) -> Actor:
-    """Treat an unknown name exactly like a wrong password, counting its failures in the audit trail.
+def _unknown_key(name: str) -> str:
+    """How the audit trail names an unknown username: a keyed hash, never the name itself
+    (people type passwords into the username box)."""
+    return "unknown:" + fingerprint(name)
 
-    The name itself is not stored (people type passwords into the username box): only its hash.
-    """
-    _verify(_dummy_hash(), password)  # same time as a real check
-    key = "unknown:" + fingerprint(name)
-    recent = list(session.scalars(
+
+def _recent_failures(session: Session, key: str, now: datetime) -> list[datetime]:
+    """Failed sign-ins for `key` in the last lock period, newest first. Read for known names too (where the
+    account's own counters decide), so that every path runs the same queries."""
+    return list(session.scalars(
         select(AuditEvent.at).where(AuditEvent.action == "sign_in_failed", AuditEvent.target_id == key,
                                     AuditEvent.at > now - LOCK_FOR).order_by(AuditEvent.at.desc())
     ))
+
+
+def _unknown_user(session: Session, key: str, recent: list[datetime], now: datetime) -> Actor:
+    """Treat an unknown name exactly like a wrong password, counting its failures in the audit trail."""
     if recent:
         pause = _pause_after(len(recent))
         if pause and recent[0] + pause > now:
@@ -287,20 +303,46 @@ def sign_in(session: Session, username: str, password: str, now: datetime | None
         return refused
 
 
-def sign_in_external(session: Session, email: str, now: datetime | None = None) -> Actor | None:
-    """Organisation (OIDC) sign-in: the identity provider vouched for `email`; roles still come from here."""
+def sign_in_external(session: Session, email: str, now: datetime | None = None, claims: Mapping | None = None,
+                     roles_claim: str = "", role_map: tuple[tuple[str, str], ...] = ()) -> Actor | None:
+    """Organisation (OIDC) sign-in: the identity provider vouched for `email` (and `claims`, its ID token).
+
+    Roles come from the claim named `roles_claim` through `role_map` (claim value -> role) when one is
+    set, else from the local account whose e-mail or username is `email`. A disabled local account is
+    refused either way; an identity that ends up with no role gets no access. Refusals are audited with
+    a keyed hash of the identity. Returns the Actor, or None when refused."""
     now = now or utcnow()
     key = normalise_username(email)
-    if not key:
+    user = session.scalar(select(User).where((User.email == key) | (User.username == key))) if key else None
+    if user is not None and not user.active:
+        record(session, "anonymous", "sign_in_failed", "user", user.username, at=now, method="organisation",
+               reason="disabled")
         return None
-    user = session.scalar(select(User).where((User.email == key) | (User.username == key)))
-    if user is None or not user.active:
+    if roles_claim:
+        roles, source = roles_from_claims(claims or {}, roles_claim, role_map), "claim"
+        name = user.username if user is not None else key[:80]
+    else:
+        roles, source = frozenset(user.roles or ()) if user is not None else frozenset(), "account"
+        name = user.username if user is not None else ""
+    if not key or not roles:
         record(session, "anonymous", "sign_in_failed", "user", "external:" + fingerprint(key), at=now,
-               method="organisation")
+               method="organisation", reason="unknown" if user is None else "no_roles")
         return None
-    user.last_sign_in = now
-    record(session, user.username, "sign_in", "user", user.username, at=now, method="organisation")
-    return Actor(user.username, frozenset(user.roles or ()))
+    if user is not None:
+        user.last_sign_in = now
+    record(session, name, "sign_in", "user", name, at=now, method="organisation", roles_from=source)
+    return Actor(name, roles)
+
+
+def roles_from_claims(claims: Mapping, claim: str, role_map: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    """This app's roles for an identity's claim (a list such as Entra's `roles` or `groups`, or one string).
+
+    With a map, only mapped values count; without one, values that are this app's role names count."""
+    raw = claims.get(claim)
+    values = {raw} if isinstance(raw, str) else {str(v) for v in raw} if isinstance(raw, (list, tuple)) else set()
+    if role_map:
+        return frozenset(role for value, role in role_map if value in values and role in ROLES)
+    return frozenset(v for v in values if v in ROLES)
 
 
 def current_actor(session: Session, username: str) -> Actor | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +23,12 @@ EXPORT_HEADER = ("at (UTC)", "actor", "action", "target type", "target id", "det
 
 
 def fingerprint(value: str) -> str:
-    """A short one-way hash, for logging that a code was used without storing the code itself."""
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+    """A keyed one-way hash (HMAC-SHA256, first 32 hex digits), for recording that a name or code was used
+    without storing it. Keyed with the app's secret (voice.config.secret_key), so a short value such as a
+    receipt code or a password typed into the username box cannot be recovered by hashing guesses."""
+    from voice.config import secret_key
+
+    return hmac.new(secret_key(), value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 def record(session: Session, actor: Actor | str, action: str, target_type: str = "", target_id: Any = "",

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from voice.db import utcnow
 from voice.models import Answer, Quote, Response, SurveyVersion
-from voice.responses.codes import normalise_code
+from voice.responses.codes import fingerprint_code, normalise_code
 from voice.security.access import Actor, require
-from voice.security.audit import fingerprint, record
+from voice.security.audit import record
 from voice.security.roles import ADMIN, FACILITATOR
 
 DEFAULT_RETENTION_MONTHS = 24
@@ -124,7 +124,7 @@ def preview_erasure(session: Session, actor: Actor, receipt_code: str) -> Respon
         texts = tuple((q, t) for q, t in session.execute(
             select(Answer.question_id, Answer.text).where(Answer.response_id == response.id, Answer.text.is_not(None))
             .order_by(Answer.id)))
-    record(session, actor, "erasure_previewed", "response", fingerprint(response.receipt_code or ""))
+    record(session, actor, "erasure_previewed", "response", fingerprint_code(response.receipt_code or ""))
     return ResponsePreview(response.receipt_code or "", response.survey_id, response.submitted_at, answers, quotes,
                            texts)
 
@@ -146,7 +146,7 @@ def erase_response(session: Session, actor: Actor, receipt_code: str) -> Erasure
     """Delete one response, its answers and any quote made from it. Audited with the code's hash only."""
     require(actor, ADMIN, FACILITATOR)
     response = _find_submitted(session, receipt_code)
-    digest = fingerprint(response.receipt_code or "")
+    digest = fingerprint_code(response.receipt_code or "")
     answer_ids = select(Answer.id).where(Answer.response_id == response.id)
     quotes = session.execute(delete(Quote).where(
         or_(Quote.response_id == response.id, Quote.answer_id.in_(answer_ids)))).rowcount or 0

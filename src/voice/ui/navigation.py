@@ -83,9 +83,17 @@ def hidden_pages_for(roles: frozenset[str]) -> list[PageSpec]:
     return [p for p in PAGES if (p.signed_out_only and roles) or (p.hidden and p.roles & roles)]
 
 
-def default_page(roles: frozenset[str]) -> str:
-    return STAFF_HOME if roles & STAFF else SURVEY_PAGE
+def sign_in_addresses(roles: frozenset[str]) -> list[PageSpec]:
+    """While nobody is signed in: the staff pages whose address shows the sign-in page (and opens the page
+    itself after signing in), so a bookmark or a link to /safeguarding never lands on the survey page."""
+    return [] if roles else [p for p in PAGES if p.roles and p.url_path]
+
+
+def default_page(roles: frozenset[str], survey_link: bool = False) -> str:
+    """The page at the site's root address. A young person's survey link (`/?survey=…`) opens the survey
+    even for signed-in staff (a facilitator checking a link stays signed in now, across tabs)."""
+    return STAFF_HOME if roles & STAFF and not survey_link else SURVEY_PAGE
 
 
 __all__ = ["ADMIN", "BOARD", "FACILITATOR", "PAGES", "PUBLIC", "SAFEGUARDING", "STAFF", "PageSpec",
-           "default_page", "hidden_pages_for", "pages_for"]
+           "default_page", "hidden_pages_for", "pages_for", "sign_in_addresses"]
