@@ -1,14 +1,14 @@
 """staff sessions and one-time tickets kept on the server (issue 18)
 
 Revision ID: i18_web_sessions
-Revises: 0001_initial
+Revises: i15_release_in_steps
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i18_web_sessions"
-down_revision = "0001_initial"
+down_revision = "i15_release_in_steps"
 branch_labels = None
 depends_on = None
 
