@@ -29,6 +29,7 @@ from voice.analysis.codebook import (
     _content_version, compose_yaml, mapping_items, node_line, text_list,
 )
 from voice.analysis.tokenize import normalise, normalised_tokens, tokenize
+from voice.definitions import read_definition_text
 
 __all__ = ["CATEGORIES", "Concern", "ConcernLexicon", "load_lexicon", "parse_lexicon", "DefinitionError"]
 
@@ -233,11 +234,4 @@ def parse_lexicon(text: str, source: str = "<lexicon>") -> ConcernLexicon:
 
 
 def load_lexicon(path: str | Path) -> ConcernLexicon:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DefinitionError(str(path), None, None, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(str(path), None, None, f"not UTF-8 text ({exc.reason})") from None
-    return parse_lexicon(text, str(path))
+    return parse_lexicon(read_definition_text(path), str(path))
