@@ -179,6 +179,8 @@ with build:
                                    value=bool(current.get("required")), key=f"{key}_required")
             sensitive = st.checkbox("Sensitive (only counted, never shown one by one)",
                                     value=bool(current.get("sensitive")), key=f"{key}_sensitive")
+            decimals = st.checkbox("Numbers may have decimals, like 2.5 (number questions)",
+                                   value=bool(current.get("decimals")), key=f"{key}_decimals")
             priorities = st.multiselect("Priorities it serves", ed.PRIORITY_IDS,
                                         default=current.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get,
                                         key=f"{key}_priorities")
@@ -191,6 +193,8 @@ with build:
                     "required": required, "sensitive": sensitive, "priorities": priorities,
                     "show_if": current.get("show_if"),
                     **{k: current[k] for k in ("min", "max", "max_length") if k in current and qtype in ("number", "text")},
+                    "decimals": decimals if qtype == "number" else None,
+                    "options_list": current.get("options_list"),  # an imported form's list name, kept
                 }
                 if current:
                     apply(ed.update_question, current["id"], question)

@@ -116,7 +116,8 @@ def _pyxform_error(exc: Exception) -> XLSProblem:
     """A pyxform error as a placed problem: its messages say "[row : 7]" and often name the sheet."""
     message = " ".join(str(exc).split())
     row = re.search(r"\[row\s*:\s*(\d+)\]", message)
-    sheet = next((s for s in (CHOICES, SETTINGS, SURVEY) if re.search(rf"\b{s}\b", message, re.I)), "")
+    named = re.search(r"(?:On the|for sheet:?) '(\w+)'", message)
+    sheet = named.group(1).lower() if named else (SURVEY if row else "")
     message = re.sub(r"^\s*\[row\s*:\s*\d+\]\s*", "", message)
     return XLSProblem(sheet, int(row.group(1)) if row else None, None,
                       f"the form is not valid XLSForm (as ODK reads it): {message}", code="pyxform_error")
@@ -144,7 +145,23 @@ class _Sheet:
         return path[0] if path else None
 
     def problem(self, row: int | None, column: str | None, message: str, code: str = "") -> XLSProblem:
-        return XLSProblem(self.name, row, column, message, self.letters.get(column or ""), code)
+        header = self.original(column) if column else None
+        return XLSProblem(self.name, row, header, message, self.letters.get(header or ""), code)
+
+    def original(self, column: str) -> str:
+        """The header as the form wrote it ("TYPE", "Relevant", "bind::relevant") for our column name."""
+        if column in self.tokens:
+            return column
+        path = _COLUMN_PATHS.get(column, (column,))
+        for header, tokens in self.tokens.items():
+            if tokens[: len(path)] == path:
+                return header
+        return column
+
+
+_COLUMN_PATHS = {"relevant": ("bind", "relevant"), "required": ("bind", "required"),
+                 "constraint": ("bind", "constraint"), "appearance": ("control", "appearance"),
+                 "list_name": ("list name",)}
 
 
 def _flatten(value: Any, path: tuple = ()) -> Iterable[tuple[tuple, Any]]:
@@ -174,6 +191,7 @@ class _Importer:
         self.listed_duplicates: set[tuple[str, int]] = set()
         self.option_ids: dict[str, list[str]] = {}  # imported choice question -> its option ids
         self.not_required: dict[str, list[tuple[int | None, str]]] = {}  # why -> (row, question) made optional
+        self.emoji_lists: set[str | None] = set()  # choice lists shown as emoji scales (their emoji column is read)
 
     # workbook ----------------------------------------------------------------------------------
     def run(self) -> ImportReport:
@@ -445,7 +463,7 @@ class _Importer:
     def row_of(self, element: dict) -> int | None:
         """The survey row an element came from: the next row with its name, in sheet order."""
         name = str(element.get("name") or "")
-        generated = re.match(r"^generated_(?:note_name|table_list_label)_(\d+)$", name)
+        generated = re.match(r"^(?:generated_note_name|generated_table_list_label)_(\d+)$", name)
         if generated:
             return int(generated.group(1))
         for number in self.rows_by_name.get(name, []):
@@ -489,8 +507,10 @@ class _Importer:
             target["questions"].append(question)
 
     def is_generated(self, element: dict) -> bool:
-        """Elements pyxform adds itself (or_other's text box, a repeat's count): never in the sheet."""
+        """Elements pyxform adds itself (or_other's text box, a repeat's count, a table-list's label row)."""
         name = str(element.get("name") or "")
+        if name.startswith("reserved_name_for_field_list_labels_"):
+            return True
         relevant = str((element.get("bind") or {}).get("relevant") or "")
         if element.get("type") == "text" and name.endswith("_other") and relevant.startswith("selected(../"):
             return name not in self.rows_by_name
@@ -626,6 +646,10 @@ class _Importer:
             self.unmapped.append(sheet.problem(number, "voice_type", "voice_type is only read on select_one "
                                                                      "questions", code="unused_value"))
         q["type"] = our
+        if our != "emoji_scale" and any("emoji" in o for o in q.get("options", [])):
+            q["options"] = [{k: v for k, v in o.items() if k != "emoji"} for o in q["options"]]
+        elif our == "emoji_scale":
+            self.emoji_lists.add(q.get("options_list"))
         if bind.get("constraint") or spec.get("hint"):
             self.unmapped.append(sheet.problem(number, "type", f"'{raw_type}' checks its answer ({bind.get('constraint') or spec.get('hint')}); "
                                                                f"'{name}' is imported as a plain {our} question",
@@ -839,8 +863,8 @@ class _Importer:
                                                                       if len(items) > 12 else "")
             self.unmapped.append(self.survey_sheet.problem(
                 items[0][0] if len(items) == 1 else None, "required",
-                f"{names} {'is' if len(items) == 1 else 'are'} not required here (rows "
-                f"{_ranges([n for n, _ in items])}): {why[reason]}", code="required_dropped"))
+                f"{names} {'is' if len(items) == 1 else 'are'} not required here "
+                f"({_ranges([n for n, _ in items])}): {why[reason]}", code="required_dropped"))
 
     def finish(self, settings: dict, sections: list[dict]) -> ImportReport:
         self.list_not_required()
@@ -850,7 +874,7 @@ class _Importer:
                                            code="nothing_to_import"), *self.unmapped])
         for (sheet_name, header), rows in self.unused_columns.items():
             sheet = self.survey_sheet if sheet_name == SURVEY else self.choices_sheet
-            self.unmapped.append(sheet.problem(None, header, f"this column is not used here (values in rows "
+            self.unmapped.append(sheet.problem(None, header, f"this column is not used here (its values in "
                                                              f"{_ranges(rows)} were not imported)",
                                                code="unused_column"))
         self.choice_columns()
@@ -884,7 +908,8 @@ class _Importer:
             survey = survey_from_dict(data, source="xlsform")
         except SurveyFileError as exc:
             raise XLSFormError(self.placed(data, exc.problems)) from None
-        return ImportReport(survey, data, self.unmapped, self.filled_in, content_hash=_bytes_hash(self.data))
+        return ImportReport(survey, data, self.unmapped, list(dict.fromkeys(self.filled_in)),
+                            content_hash=_bytes_hash(self.data))
 
     def choice_columns(self) -> None:
         sheet = self.choices_sheet
@@ -892,15 +917,17 @@ class _Importer:
             return
         unused: dict[str, list[int]] = {}
         for row in sheet.rows:
-            if _text(row.get("list name")) not in self.used_lists:
+            list_name = _text(row.get("list name"))
+            if list_name not in self.used_lists:
                 continue
             for path, _ in _flatten(row):
-                if path[0] in ("list name", "name", "label", "emoji", "__row"):
+                if path[0] in ("list name", "name", "label", "__row") or \
+                        (path[0] == "emoji" and list_name in self.emoji_lists):
                     continue
                 header = next((h for h, t in sheet.tokens.items() if t == path), None) or "::".join(map(str, path))
                 unused.setdefault(header, []).append(row.get("__row"))
         for header, rows in unused.items():
-            self.unmapped.append(sheet.problem(None, header, f"this column is not used here (values in rows "
+            self.unmapped.append(sheet.problem(None, header, f"this column is not used here (its values in "
                                                              f"{_ranges(rows)} were not imported)",
                                                code="unused_column"))
 
@@ -939,7 +966,7 @@ class _Importer:
             row = self.question_rows.get(question.get("id"))
             column = columns.get(rest.split(".")[0].split("[")[0], "type")
             out.append(sheet.problem(row, column, p.message, p.code))
-        return out
+        return list(dict.fromkeys(out))  # a list shared by several questions is one place: said once
 
 
 # --- relevant expressions ---------------------------------------------------------------------
@@ -1137,9 +1164,10 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 def _ranges(rows: list) -> str:
-    rows = [r for r in rows if r]
+    """'row 5' or 'rows 5, 7 and 3 more'."""
+    rows = list(dict.fromkeys(r for r in rows if r))
     shown = ", ".join(map(str, rows[:10]))
-    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    return ("row " if len(rows) == 1 else "rows ") + shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
 
 
 def _bytes_hash(data: bytes) -> str:

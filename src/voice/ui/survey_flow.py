@@ -23,7 +23,7 @@ from voice.surveys.schema import Question, Survey, tr
 from voice.surveys.skip_logic import is_shown, visible_sections
 from voice.ui.help_box import help_box
 from voice.ui.runtime import call
-from voice.ui.text import plain
+from voice.ui.text import unlinked
 
 S = st.session_state
 LINK_PARAMS = ("survey", "group", "campaign")
@@ -233,7 +233,7 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
         st.write(tr(section.intro, lang))
     shown = [q for q in section.questions if is_shown(q, answers, survey)]
     for question in shown:  # ${question} in the wording shows an earlier answer, as text (voice.surveys.piping)
-        question = piped_question(question, survey, everything, lang, escape=plain)
+        question = piped_question(question, survey, everything, lang, escape=unlinked)
         _widget_for(prefix, question, lang, errors.get(question.id), container_prefix)
 
     last = step == len(sections) - 1
