@@ -28,7 +28,6 @@ import time
 import traceback
 import warnings
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

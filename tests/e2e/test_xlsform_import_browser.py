@@ -4,14 +4,13 @@ the question that shows an earlier answer (`${nickname}`) reads with their own w
 
 from __future__ import annotations
 
-import io
 import re
 
 from openpyxl import Workbook
 from sqlalchemy import create_engine, select
 
 from tests.e2e.conftest import click_and_wait, screenshot, wait_idle
-from tests.e2e.test_editor_browser import MAIN, PASSWORD, pick, voice_cli, wait_text
+from tests.e2e.test_editor_browser import PASSWORD, voice_cli, wait_text
 from voice.models import Answer, Response
 
 

@@ -331,7 +331,10 @@ def update_survey(draft: Mapping, *, title: Text | str | None = None, intro: Tex
         removed = set(languages_of(after)) - set(langs)
         after["languages"] = langs
         if removed and not own:
+            names = {k: v for k, v in (after.pop("language_names", None) or {}).items() if k not in removed}
             after = _drop_languages(after, removed)  # wording in a dropped language goes with it
+            if names:
+                after["language_names"] = names
         if langs == [DEFAULT_LANGUAGE]:
             after.pop("languages")
     if priorities is not None:

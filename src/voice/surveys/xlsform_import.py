@@ -43,6 +43,7 @@ from voice.surveys.loader import (
 from voice.surveys.piping import PIPE_RE
 from voice.surveys.schema import DEFAULT_LANGUAGE, PREFER_NOT_TO_SAY
 from voice.surveys.xlsform_limits import check_workbook
+from voice.surveys.xlsform_relevant import RuleParser, Unparseable, rule_refs, tested_options, to_condition
 from voice.surveys.xlsform_types import ImportReport, XLSFormError, XLSProblem
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -126,23 +127,14 @@ def _pyxform_error(exc: Exception) -> XLSProblem:
 class _Sheet:
     """One sheet as pyxform cleaned it: rows (row number -> columns as token paths) and its headers."""
 
-    def __init__(self, name: str, rows: Iterable[dict], headers: list[str], tokens: dict[str, tuple],
-                 letters: dict[str, str]):
+    def __init__(self, name: str, rows: Iterable[dict], tokens: dict[str, tuple], letters: dict[str, str]):
         self.name = name
         self.rows = list(rows)
-        self.headers = headers
         self.tokens = tokens  # original header -> token path, e.g. "Relevant" -> ("bind", "relevant")
         self.letters = letters  # original header -> column letter
 
     def row(self, number: int | None) -> dict:
         return self.rows[number - 2] if number and 2 <= number < len(self.rows) + 2 else {}
-
-    def header_for(self, *path: str) -> str | None:
-        """The original header for a token path (its first column when several share the start)."""
-        for header, tokens in self.tokens.items():
-            if tokens[: len(path)] == path:
-                return header
-        return path[0] if path else None
 
     def problem(self, row: int | None, column: str | None, message: str, code: str = "") -> XLSProblem:
         header = self.original(column) if column else None
@@ -164,6 +156,11 @@ _COLUMN_PATHS = {"relevant": ("bind", "relevant"), "required": ("bind", "require
                  "list_name": ("list name",)}
 
 
+def _header_of(sheet: _Sheet, path: tuple) -> str:
+    """The header a value came from, as the form wrote it."""
+    return next((h for h, t in sheet.tokens.items() if t == path), None) or "::".join(map(str, path))
+
+
 def _flatten(value: Any, path: tuple = ()) -> Iterable[tuple[tuple, Any]]:
     if isinstance(value, dict):
         for key, inner in value.items():
@@ -181,7 +178,7 @@ class _Importer:
         self.errors: list[XLSProblem] = []
         self.unmapped: list[XLSProblem] = []
         self.filled_in: list[str] = []
-        self.unused_columns: dict[tuple[str, str], list[int]] = {}  # (sheet, header) -> rows with values
+        self.unused_columns: dict[str, list[int]] = {}  # survey sheet header -> rows with values we do not read
         self.question_rows: dict[str, int] = {}  # our question id -> survey row
         self.section_rows: dict[str, int | None] = {}
         self.option_rows: dict[tuple[str, str], int] = {}  # (list name, option id) -> choices row
@@ -247,7 +244,7 @@ class _Importer:
             default_language=self.default_name, strip_whitespace=strip, add_row_number=name == CHOICES)
         double = any("::" in h for h in headers)
         tokens = {h: process_header(h, double, header_aliases, columns)[1] for h in headers}
-        return _Sheet(name, result.data, headers, tokens, {})
+        return _Sheet(name, result.data, tokens, {})
 
     def letters_from_workbook(self, kind: str) -> None:
         """Column letters for messages ("column G (relevant)"), from each sheet's first row only."""
@@ -317,15 +314,13 @@ class _Importer:
         if not isinstance(value, dict):
             value = {self.default_name: value}
         result: dict[str, str] = {}
-        for name, words in value.items():
+        # The plain column first: a named column in the same language ('label::English') wins over it.
+        for name, words in sorted(value.items(), key=lambda item: item[0] != self.default_name):
             code = self.code_of.get(name) if name in self.code_of else (
                 self.default_code if name == "default" else code_for(name))
             words = _text(words) if not isinstance(words, dict) else ""
-            if not code or not words:
-                continue
-            if code in result and name == self.default_name and self.language_names.get(code):
-                continue  # the named column in this language already gave it
-            result[code] = words
+            if code and words:
+                result[code] = words
         return result
 
     def english_first(self, words: dict[str, str], number: int | None, column: str, name: str,
@@ -815,12 +810,12 @@ class _Importer:
         whom = f"'{name}' is shown to everyone" if what == "question" else \
             f"the questions in group '{name}' are shown to everyone"
         try:
-            tree = _Parser(expression).parse()
-        except _Unparseable as why:
+            tree = RuleParser(expression).parse()
+        except Unparseable as why:
             self.unmapped.append(sheet.problem(number, "relevant", f"the rule '{expression}' can't be used as a "
                                                                    f"skip rule ({why}); {whom}", code="relevant"))
             return None
-        refs = _refs(tree)
+        refs = rule_refs(tree)
         missing = sorted(r for r in refs if r not in self.types)
         if missing:
             why = "which is not imported" if all(r in self.skipped for r in missing) else \
@@ -830,12 +825,12 @@ class _Importer:
                                                code="relevant_not_earlier"))
             return None
         try:
-            condition = _to_condition(tree, self.types)
-        except _Unparseable as why:
+            condition = to_condition(tree, self.types)
+        except Unparseable as why:
             self.unmapped.append(sheet.problem(number, "relevant", f"the rule '{expression}' can't be used as a "
                                                                    f"skip rule ({why}); {whom}", code="relevant"))
             return None
-        unknown = [f"'{v}' ({q})" for q, v in _values(condition) if v not in self.option_ids.get(q, ())]
+        unknown = [f"'{v}' ({q})" for q, v in tested_options(condition) if v not in self.option_ids.get(q, ())]
         if unknown:
             self.unmapped.append(sheet.problem(number, "relevant", f"the rule '{expression}' tests "
                                                                    f"{', '.join(unknown)}, which is not one of its "
@@ -849,8 +844,7 @@ class _Importer:
         for path, _ in _flatten(row):
             if path[0] in ("label", "hint") or path[:1] in used or path[:2] in used or path in used:
                 continue
-            header = next((h for h, t in sheet.tokens.items() if t == path), None) or "::".join(map(str, path))
-            self.unused_columns.setdefault((sheet.name, header), []).append(number)
+            self.unused_columns.setdefault(_header_of(sheet, path), []).append(number)
 
     # the survey ------------------------------------------------------------------------------------
     def list_not_required(self) -> None:
@@ -872,11 +866,7 @@ class _Importer:
             raise XLSFormError([XLSProblem("", None, None, "nothing in this form can be imported (no question of a "
                                                            "type our surveys ask); what was left out and why:",
                                            code="nothing_to_import"), *self.unmapped])
-        for (sheet_name, header), rows in self.unused_columns.items():
-            sheet = self.survey_sheet if sheet_name == SURVEY else self.choices_sheet
-            self.unmapped.append(sheet.problem(None, header, f"this column is not used here (its values in "
-                                                             f"{_ranges(rows)} were not imported)",
-                                               code="unused_column"))
+        self.list_unused(self.survey_sheet, self.unused_columns)
         self.choice_columns()
         for section in sections:
             section.pop("_loose", None)
@@ -908,8 +898,7 @@ class _Importer:
             survey = survey_from_dict(data, source="xlsform")
         except SurveyFileError as exc:
             raise XLSFormError(self.placed(data, exc.problems)) from None
-        return ImportReport(survey, data, self.unmapped, list(dict.fromkeys(self.filled_in)),
-                            content_hash=_bytes_hash(self.data))
+        return ImportReport(survey, data, self.unmapped, list(dict.fromkeys(self.filled_in)))
 
     def choice_columns(self) -> None:
         sheet = self.choices_sheet
@@ -924,9 +913,11 @@ class _Importer:
                 if path[0] in ("list name", "name", "label", "__row") or \
                         (path[0] == "emoji" and list_name in self.emoji_lists):
                     continue
-                header = next((h for h, t in sheet.tokens.items() if t == path), None) or "::".join(map(str, path))
-                unused.setdefault(header, []).append(row.get("__row"))
-        for header, rows in unused.items():
+                unused.setdefault(_header_of(sheet, path), []).append(row.get("__row"))
+        self.list_unused(sheet, unused)
+
+    def list_unused(self, sheet: _Sheet, columns: dict[str, list]) -> None:
+        for header, rows in columns.items():
             self.unmapped.append(sheet.problem(None, header, f"this column is not used here (its values in "
                                                              f"{_ranges(rows)} were not imported)",
                                                code="unused_column"))
@@ -967,164 +958,6 @@ class _Importer:
             column = columns.get(rest.split(".")[0].split("[")[0], "type")
             out.append(sheet.problem(row, column, p.message, p.code))
         return list(dict.fromkeys(out))  # a list shared by several questions is one place: said once
-
-
-# --- relevant expressions ---------------------------------------------------------------------
-
-
-class _Unparseable(ValueError):
-    pass
-
-
-_TOKEN = re.compile(r"\s*(?:(\$\{[^}]+\})|('[^']*'|\"[^\"]*\")|(-?\d+(?:\.\d+)?)(?![\w.])|(!=|=|\(|\)|,)"
-                    r"|([A-Za-z_][A-Za-z0-9_\-:]*)|(\S))")
-
-
-class _Parser:
-    """and/or/not/brackets over `${q} = 'v'`, `${q} != 'v'` and `selected(${q}, 'v')`; anything else is refused."""
-
-    def __init__(self, text: str):
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        text = text.strip()
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if not m or m.end() == pos:
-                break
-            ref, string, number, punct, word, other = m.groups()
-            if ref:
-                self.tokens.append(("ref", ref[2:-1].strip()))
-            elif string is not None:
-                self.tokens.append(("str", string[1:-1]))
-            elif number is not None:
-                self.tokens.append(("str", number))  # `${q} = 1` compares with the choice named 1
-            elif punct:
-                self.tokens.append(("p", punct))
-            elif word:
-                self.tokens.append(("w", word))
-            elif other:
-                raise _Unparseable(f"'{other}' is not supported")
-            pos = m.end()
-        self.i = 0
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
-
-    def take(self, kind: str, value: str | None = None) -> str:
-        tok = self.peek()
-        if tok is None or tok[0] != kind or (value is not None and tok[1] != value):
-            rest = " ".join(t[1] for t in self.tokens[self.i:]) or "the end"
-            raise _Unparseable(f"expected {value or kind} at '{rest}'")
-        self.i += 1
-        return tok[1]
-
-    def parse(self) -> dict:
-        node = self.expr()
-        if self.peek() is not None:
-            raise _Unparseable(f"unexpected '{self.peek()[1]}'")
-        return node
-
-    def expr(self) -> dict:
-        parts = [self.conj()]
-        while self.peek() == ("w", "or"):
-            self.i += 1
-            parts.append(self.conj())
-        return parts[0] if len(parts) == 1 else {"kind": "or", "parts": parts, "paren": False}
-
-    def conj(self) -> dict:
-        parts = [self.atom()]
-        while self.peek() == ("w", "and"):
-            self.i += 1
-            parts.append(self.atom())
-        return parts[0] if len(parts) == 1 else {"kind": "and", "parts": parts, "paren": False}
-
-    def atom(self) -> dict:
-        tok = self.peek()
-        if tok == ("p", "("):
-            self.i += 1
-            inner = self.expr()
-            self.take("p", ")")
-            return {**inner, "paren": True}
-        if tok == ("w", "not"):
-            self.i += 1
-            self.take("p", "(")
-            inner = self.expr()
-            self.take("p", ")")
-            if inner["kind"] == "cmp":
-                return {**inner, "op": "!=" if inner["op"] == "=" else "=", "paren": False}
-            if inner["kind"] == "sel":
-                return {"kind": "cmp", "q": inner["q"], "op": "!=", "v": inner["v"], "paren": False, "negsel": True}
-            raise _Unparseable("not(…) around several tests is not supported")
-        if tok == ("w", "selected"):
-            self.i += 1
-            self.take("p", "(")
-            ref = self.take("ref")
-            self.take("p", ",")
-            value = self.take("str")
-            self.take("p", ")")
-            return {"kind": "sel", "q": ref, "v": value, "paren": False}
-        if tok and tok[0] == "ref":
-            self.i += 1
-            op = self.peek()
-            if op not in (("p", "="), ("p", "!=")):
-                raise _Unparseable("only = and != comparisons can be used")
-            self.i += 1
-            nxt = self.peek()
-            if nxt is None or nxt[0] != "str":
-                raise _Unparseable("compare with a quoted choice name, e.g. 'yes'")
-            self.i += 1
-            return {"kind": "cmp", "q": tok[1], "op": op[1], "v": nxt[1], "paren": False}
-        if tok and tok[0] == "w":
-            raise _Unparseable(f"'{tok[1]}' is not supported")
-        raise _Unparseable("the rule is incomplete")
-
-
-def _refs(node: dict) -> set[str]:
-    if node["kind"] in ("and", "or"):
-        return set().union(*(_refs(p) for p in node["parts"]))
-    return {node["q"]}
-
-
-def _to_condition(node: dict, types: dict[str, str]) -> dict:
-    kind = node["kind"]
-    if kind == "or":
-        parts = node["parts"]
-        sel_qs = {p.get("q") for p in parts}
-        if all(p["kind"] == "sel" and not p["paren"] for p in parts) and len(sel_qs) == 1 \
-                and types.get(next(iter(sel_qs))) != "multi":
-            return {"question": parts[0]["q"], "in": [p["v"] for p in parts]}
-        return {"any": [_to_condition(p, types) for p in parts]}
-    if kind == "and":
-        return {"all": [_to_condition(p, types) for p in node["parts"]]}
-    qtype = types.get(node["q"])
-    if qtype in ("text", "number") and not (kind == "cmp" and node["op"] == "!=" and node["v"] == ""):
-        raise _Unparseable(f"'{node['q']}' is a {qtype} question: only \"answered\" (${{{node['q']}}} != '') can be "
-                           "tested")
-    if kind == "sel":
-        if qtype == "multi":
-            return {"question": node["q"], "includes": node["v"]}
-        return {"question": node["q"], "in": [node["v"]]}
-    if node["op"] == "!=" and node["v"] == "":
-        return {"question": node["q"], "answered": True}
-    if node["op"] == "=" and node["v"] == "":
-        raise _Unparseable("'not answered' can't be tested")
-    if qtype == "multi":
-        if node.get("negsel"):
-            raise _Unparseable(f"'does not include' can't be tested on '{node['q']}'")
-        raise _Unparseable(f"'{node['q']}' allows several answers: use selected(${{{node['q']}}}, '{node['v']}')")
-    return {"question": node["q"], "equals" if node["op"] == "=" else "not_equals": node["v"]}
-
-
-def _values(condition: dict) -> Iterable[tuple[str, str]]:
-    """(question, option id) for every option a show_if tests."""
-    for key in ("all", "any"):
-        for part in condition.get(key, []):
-            yield from _values(part)
-    for key in ("equals", "not_equals", "includes"):
-        if key in condition:
-            yield condition["question"], condition[key]
-    for value in condition.get("in", []):
-        yield condition["question"], value
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -1168,12 +1001,6 @@ def _ranges(rows: list) -> str:
     rows = list(dict.fromkeys(r for r in rows if r))
     shown = ", ".join(map(str, rows[:10]))
     return ("row " if len(rows) == 1 else "rows ") + shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-
-
-def _bytes_hash(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def _first_rows(data: bytes, kind: str) -> dict[str, list]:

@@ -42,4 +42,3 @@ class ImportReport:
     data: dict  # the survey file layout: a draft for the editor, or YAML for surveys/
     unmapped: list[XLSProblem] = field(default_factory=list)  # what was NOT imported, and why
     filled_in: list[str] = field(default_factory=list)  # what we supplied or changed: check it in the editor
-    content_hash: str = ""  # of the workbook's bytes: the same upload is parsed once

@@ -15,30 +15,13 @@ from voice.surveys.schema import Condition
 from voice.surveys.serialize import survey_to_yaml
 from voice.surveys.xlsform import XLSFormError, condition_to_relevant, read_xlsform, survey_to_xlsform
 
+from tests.unit.surveys.survey_test_helpers import workbook
+
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "surveys" / "every_feature_en_pl.yaml"
 
 
 def same(a, b) -> bool:
     return replace(a, source="") == replace(b, source="")
-
-
-def workbook(survey_rows, choice_rows=None, settings_rows=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in survey_rows:
-        ws.append(row)
-    if choice_rows is not None:
-        cs = wb.create_sheet("choices")
-        for row in choice_rows:
-            cs.append(row)
-    if settings_rows is not None:
-        ss = wb.create_sheet("settings")
-        for row in settings_rows:
-            ss.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def errors_of(data: bytes, **kwargs) -> list:

@@ -7,30 +7,16 @@ import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from voice.surveys.loader import load_survey_text
 from voice.surveys.schema import PREFER_NOT_TO_SAY, Condition
 from voice.surveys.serialize import survey_to_yaml
 from voice.surveys.xlsform import XLSFormError, read_xlsform, survey_to_xlsform
 
+from tests.unit.surveys.survey_test_helpers import workbook
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "xlsform"
-
-
-def workbook(survey_rows, choice_rows=None, settings_rows=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in survey_rows:
-        ws.append(row)
-    for name, rows in (("choices", choice_rows), ("settings", settings_rows)):
-        if rows is not None:
-            sheet = wb.create_sheet(name)
-            for row in rows:
-                sheet.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def fixture(name: str, **kwargs):
