@@ -860,7 +860,8 @@ def _clean_question(question: Mapping) -> dict:
 
 # --- options as text (the page's option box) --------------------------------------------------
 
-_OPTION_LINE = re.compile(r"^\s*(?:([a-z0-9][a-z0-9_]*)\s*:\s*)?(.*)$")
+# `id: label`: an id is one word without spaces, ':' or ';' (choice names from XLSForm such as Male or -99 too).
+_OPTION_LINE = re.compile(r"^\s*(?:([^\s:;|]+)\s*:\s*)?(.*)$")
 _EMOJI_FIRST = re.compile(r"^(\S+)\s+(.*)$")
 
 

@@ -17,6 +17,7 @@ from voice.responses import service
 from voice.responses.answers import AnswersRejected
 from voice.responses.codes import normalise_code
 from voice.responses.errors import SurveyProblem
+from voice.surveys.languages import title_for
 from voice.surveys.piping import piped_question
 from voice.surveys.registry import UnknownSurvey, get_survey, list_surveys
 from voice.surveys.schema import Question, Survey, tr
@@ -157,7 +158,7 @@ def draw_welcome(survey: Survey, language_key: str) -> str:
 
 
 def _language_name(code: str) -> str:
-    return {"en": "English", "pl": "Polski", "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી"}.get(code, code)
+    return {"en": "English", "pl": "Polski", "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી"}.get(code) or title_for(code)
 
 
 # --- steps ----------------------------------------------------------------------------------------
