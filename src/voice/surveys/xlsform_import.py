@@ -1004,7 +1004,7 @@ def _ranges(rows: list) -> str:
 
 
 def _first_rows(data: bytes, kind: str) -> dict[str, list]:
-    """The first row of the survey and choices sheets (for column letters)."""
+    """The first row of the survey and choices sheets (for column letters), without reading whole sheets."""
     out: dict[str, list] = {}
     if kind == ".xls":
         import xlrd
@@ -1018,16 +1018,69 @@ def _first_rows(data: bytes, kind: str) -> dict[str, list]:
         finally:
             book.release_resources()
         return out
-    from openpyxl import load_workbook
+    import zipfile
+    from xml.etree.ElementTree import iterparse
 
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        for name in book.sheetnames:
-            if name.lower() in (SURVEY, CHOICES):
-                out[name.lower()] = list(next(book[name].iter_rows(max_row=1, values_only=True), ()))
-    finally:
-        book.close()
+    from openpyxl.utils import column_index_from_string
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheets = _xlsx_sheet_paths(archive)
+    wanted: dict[str, list[tuple[int, str, str]]] = {}  # sheet -> (column index, type, value) in row 1
+    for name, path in sheets.items():
+        if name.lower() not in (SURVEY, CHOICES):
+            continue
+        cells: list[tuple[int, str, str]] = []
+        kind_of, ref = "", ""
+        with archive.open(path) as stream:
+            for event, element in iterparse(stream, events=("start", "end")):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start" and tag == "c":
+                    kind_of, ref = element.get("t", ""), element.get("r", "")
+                elif event == "end" and tag in ("v", "t") and ref:
+                    letters = "".join(ch for ch in ref if ch.isalpha())
+                    cells.append((column_index_from_string(letters), kind_of, element.text or ""))
+                    ref = ""
+                elif event == "end" and tag == "row":
+                    break  # the header row is all we need
+        wanted[name.lower()] = cells
+    needed = {int(v) for cells in wanted.values() for _, t, v in cells if t == "s" and v.isdigit()}
+    strings = _shared_strings(archive, max(needed)) if needed else []
+    for name, cells in wanted.items():
+        row: list = [None] * (max((i for i, _, _ in cells), default=0))
+        for index, t, value in cells:
+            row[index - 1] = strings[int(value)] if t == "s" and value.isdigit() and int(value) < len(strings) \
+                else value
+        out[name] = row
     return out
+
+
+def _xlsx_sheet_paths(archive) -> dict[str, str]:
+    """Sheet name -> its part in the zip, from the workbook and its relationships."""
+    from xml.etree.ElementTree import fromstring
+
+    rels = {r.get("Id"): r.get("Target") for r in fromstring(archive.read("xl/_rels/workbook.xml.rels"))}
+    paths = {}
+    for sheet in fromstring(archive.read("xl/workbook.xml")).iter():
+        if sheet.tag.rsplit("}", 1)[-1] == "sheet":
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = (rels.get(rid) or "").lstrip("/")
+            paths[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return paths
+
+
+def _shared_strings(archive, last: int) -> list[str]:
+    """Shared strings 0..last (Excel stores them in first-use order: the headers come early)."""
+    from xml.etree.ElementTree import iterparse
+
+    strings: list[str] = []
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for event, element in iterparse(stream, events=("end",)):
+            if element.tag.rsplit("}", 1)[-1] == "si":
+                strings.append("".join(t.text or "" for t in element.iter() if t.tag.rsplit("}", 1)[-1] == "t"))
+                element.clear()
+                if len(strings) > last:
+                    break
+    return strings
 
 
 _SURVEY_ORDER = ("id", "title", "version", "audience", "intro", "privacy_notice", "languages", "language_names",
