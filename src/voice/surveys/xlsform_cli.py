@@ -6,7 +6,6 @@ Registered into the same `surveys` group as `voice surveys check` (see voice.sur
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -38,12 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.set_defaults(func=run_export)
 
 
-def _default_id(path: Path) -> str:
-    # A form without settings.form_id is named after its file, as pyxform does.
-    slug = re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
-    return slug if slug and slug[0].isalpha() else f"survey_{slug}"
-
-
 def run_import(args: argparse.Namespace) -> int:
     from voice.surveys.serialize import survey_to_yaml
     from voice.surveys.xlsform import XLSFormError, read_xlsform
@@ -53,7 +46,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"{path}: no such file", file=sys.stderr)
         return 1
     try:
-        report = read_xlsform(path, default_id=_default_id(path), add_prefer_not_to_say=args.prefer_not_to_say)
+        # A form without settings.form_id is named after its file, as pyxform does (made snake_case, reported).
+        report = read_xlsform(path, default_id=path.stem, add_prefer_not_to_say=args.prefer_not_to_say)
     except XLSFormError as exc:
         for problem in exc.problems:
             print(f"{path}: {problem}")

@@ -11,7 +11,6 @@ Everything from the workbook is shown as text (st.text / plain): a label is the 
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Callable
 
 import streamlit as st
@@ -25,13 +24,6 @@ S = st.session_state
 _CACHE = "staff_xlsform_read"  # {"key": (hash, option, name), "result": ImportReport | XLSFormError}
 
 
-def default_id(file_name: str) -> str:
-    """A form without settings.form_id is named after its file, as pyxform does."""
-    stem = file_name.rsplit(".", 1)[0].lower()
-    slug = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_")
-    return (slug if slug[:1].isalpha() else f"form_{slug}".rstrip("_"))[:64] if slug else "imported"
-
-
 def read_upload(data: bytes, file_name: str, add_prefer_not_to_say: bool) -> ImportReport | XLSFormError:
     """The import of this upload, read once: the same bytes and choice give back the same result."""
     key = (hashlib.sha256(data).hexdigest(), add_prefer_not_to_say, file_name)
@@ -39,7 +31,8 @@ def read_upload(data: bytes, file_name: str, add_prefer_not_to_say: bool) -> Imp
     if cached and cached["key"] == key:
         return cached["result"]
     try:
-        result: ImportReport | XLSFormError = read_xlsform(data, default_id=default_id(file_name),
+        # A form without settings.form_id is named after its file, as pyxform does (made snake_case, reported).
+        result: ImportReport | XLSFormError = read_xlsform(data, default_id=file_name.rsplit(".", 1)[0],
                                                           add_prefer_not_to_say=add_prefer_not_to_say)
     except XLSFormError as exc:
         result = exc
