@@ -263,8 +263,8 @@ class _Builder:
         """${question} shows an earlier answer: it must name a question that comes before."""
         for ref in sorted({ref for words in text.values() for ref in piped_question_ids(words)}):
             if not allowed:
-                self.problem(path, "pipe_not_here", f"'${{{ref}}}' shows an answer, which only a section, a "
-                                                    "question, its help or its options can do")
+                self.problem(path, "pipe_not_here", f"'${{{ref}}}' shows an answer, which only a question, its "
+                                                    "help or its options can do")
                 continue
             if ref in self.earlier:
                 continue
@@ -445,8 +445,8 @@ class _Builder:
                     self.problem(_join(sp, "id"), "duplicate_id",
                                  f"section id '{section_id}' is already used{self.first_line(seen[section_id])}")
                 seen.setdefault(section_id, _join(sp, "id"))
-            title = self.wording(data, "title", sp, pipes=True)
-            intro = self.wording(data, "intro", sp, required=False, pipes=True)
+            title = self.wording(data, "title", sp)
+            intro = self.wording(data, "intro", sp, required=False)
             group = self.boolean(data, "group", sp, default=True)
             questions = self.questions(data.get("questions"), _join(sp, "questions"))
             if section_id is not None:

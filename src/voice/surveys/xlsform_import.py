@@ -544,15 +544,15 @@ class _Importer:
         if section_id != name:
             self.filled_in.append(f"group '{name}' (survey row {number}) is the section '{section_id}' (section "
                                   "ids are unique names of letters, digits and _)")
-        title = self.english_first(self.piped(self.wording(element.get("label")), number, "label"), number,
-                                   "label", name)
+        title = self.english_first(self.piped(self.wording(element.get("label")), number, "label", here=False),
+                                   number, "label", name)
         if not title:
             title = {DEFAULT_LANGUAGE: name}
             self.filled_in.append(f"group '{name}' (survey row {number}) has no label: its section is titled "
                                   f"'{name}'")
         new: dict[str, Any] = {"id": section_id, "title": title, "_kind": element.get("type")}
-        intro = self.english_first(self.piped(self.wording(element.get("hint")), number, "hint"), number, "hint",
-                                   name)
+        intro = self.english_first(self.piped(self.wording(element.get("hint")), number, "hint", here=False),
+                                   number, "hint", name)
         if intro:
             new["intro"] = intro
         new["questions"] = []
@@ -784,19 +784,21 @@ class _Importer:
         elif flag:
             q["required"] = True
 
-    def piped(self, text: dict[str, str], number: int | None, column: str, sheet: _Sheet | None = None) -> dict:
-        """${name} stays when it names a question we import (the loader checks it is an earlier one);
-        a name we did not import is shown as … and listed."""
+    def piped(self, text: dict[str, str], number: int | None, column: str, sheet: _Sheet | None = None,
+              here: bool = True) -> dict:
+        """${name} stays when it names an earlier question we import; otherwise "…" is shown and listed.
+        `here=False` (a group's label or hint: a section title shows no answers) lists every ${name}."""
         sheet = sheet or self.survey_sheet
         out = {}
         for lang, words in text.items():
             def keep(match: re.Match) -> str:
                 ref = match.group(1)
-                if ref in self.types:  # an earlier question we import
+                if ref in self.types and here:  # an earlier question we import
                     return f"${{{ref}}}"
-                self.unmapped.append(sheet.problem(number, column, f"'${{{ref}}}' shows '{ref}', which is not an "
-                                                                   "earlier question we import: '…' is shown in its "
-                                                                   "place", code="pipe_not_imported"))
+                why = "which is not an earlier question we import" if here else \
+                    "and a section title or intro cannot show answers"
+                self.unmapped.append(sheet.problem(number, column, f"'${{{ref}}}' shows '{ref}', {why}: '…' is "
+                                                                   "shown in its place", code="pipe_not_imported"))
                 return "…"
 
             out[lang] = PIPE_RE.sub(keep, words)

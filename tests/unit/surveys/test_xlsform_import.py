@@ -324,3 +324,12 @@ def test_real_forms_round_trip_import_export_pyxform(name):
     assert again.survey.languages == report.survey.languages
     assert again.survey.language_names == report.survey.language_names
     assert again.unmapped == []
+
+
+def test_a_group_label_cannot_pipe_and_says_so():
+    report = read_xlsform(workbook([["type", "name", "label"], ["text", "nick", "Your name?"],
+                                    ["begin_group", "g", "Hi ${nick}"], ["text", "q", "Why?"],
+                                    ["end_group", None, None]], None, SETTINGS))
+    assert report.survey.sections[1].title == {"en": "Hi …"}
+    [item] = [p for p in report.unmapped if p.code == "pipe_not_imported"]
+    assert item.row == 3 and "section title" in item.message
