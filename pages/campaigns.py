@@ -18,11 +18,11 @@ from voice.responses.links import (
 )
 from voice.security.roles import ADMIN, FACILITATOR
 from voice.surveys import drafts
-from voice.surveys.editor import EditRefused
 from voice.surveys.registry import get_survey, list_surveys
-from voice.surveys.xlsform import XLSFormError, read_xlsform, survey_to_xlsform
+from voice.surveys.xlsform import survey_to_xlsform
 from voice.ui.guard import require_page
 from voice.ui.runtime import db_session
+from voice.ui.xlsform_import import import_panel
 
 actor = require_page(FACILITATOR, ADMIN)
 S = st.session_state
@@ -117,32 +117,4 @@ with xlsform_tab:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="staff_xlsform_download")
 
-    st.subheader("Import an XLSForm")
-    upload = st.file_uploader("XLSForm (.xlsx)", type=["xlsx"], key="staff_xlsform_upload")
-    if upload is not None:
-        default_id = "".join(ch if ch.isalnum() else "_" for ch in upload.name.rsplit(".", 1)[0].lower()).strip("_")
-        try:
-            report = read_xlsform(upload.getvalue(), default_id=default_id or "imported")
-        except XLSFormError as exc:
-            st.error(f"{len(exc.problems)} problem(s); nothing was imported. Fix these in the spreadsheet:")
-            for problem in exc.problems:
-                st.text(str(problem))
-        else:
-            survey = report.survey
-            st.success(f"Read '{survey.id}': {len(survey.questions)} questions in {len(survey.sections)} "
-                       f"sections, languages {', '.join(survey.languages)}.")
-            if report.unmapped:
-                st.warning(f"{len(report.unmapped)} item(s) could not be brought across:")
-                for item in report.unmapped:
-                    st.text(str(item))
-            for item in report.filled_in:
-                st.caption(f"Filled in: {item}")
-            if st.button("Save as a draft to check in the survey editor", key="staff_xlsform_save"):
-                try:
-                    db(drafts.import_draft, report.data)
-                except EditRefused as exc:
-                    st.error(str(exc))
-                else:
-                    S["staff_editor_id"] = survey.id
-                    S.pop("staff_editor_draft", None)
-                    st.switch_page("pages/survey_editor.py")
+    import_panel(lambda data: db(drafts.import_draft, data))  # read once per upload; see voice.ui.xlsform_import

@@ -11,6 +11,7 @@ from voice.security.roles import ADMIN, FACILITATOR
 from voice.surveys import drafts
 from voice.surveys import editor as ed
 from voice.surveys.editor import EditRefused
+from voice.surveys.languages import title_for
 from voice.surveys.registry import list_surveys
 from voice.surveys.schema import QUESTION_TYPES
 from voice.ui.guard import require_page
@@ -150,8 +151,9 @@ with build:
             privacy = {lang: st.text_area(f"Privacy notice ({ed.LANGUAGE_NAMES.get(lang, lang)})",
                                           value=ed.wording_in(draft.get("privacy_notice"), lang)) for lang in langs}
             ages = st.slider("Ages", 10, 18, (draft["audience"]["min_age"], draft["audience"]["max_age"]))
-            chosen_langs = st.multiselect("Languages", list(ed.LANGUAGE_NAMES), default=langs,
-                                          format_func=ed.LANGUAGE_NAMES.get)
+            # An imported form may bring other languages (fr, sw …): they stay choosable.
+            chosen_langs = st.multiselect("Languages", list(dict.fromkeys([*ed.LANGUAGE_NAMES, *langs])),
+                                          default=langs, format_func=lambda c: ed.LANGUAGE_NAMES.get(c) or title_for(c))
             priorities = st.multiselect("Priorities this survey serves", ed.PRIORITY_IDS,
                                         default=draft.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get)
             if st.form_submit_button("Save details"):
@@ -182,6 +184,8 @@ with build:
                                    value=bool(current.get("required")), key=f"{key}_required")
             sensitive = st.checkbox("Sensitive (only counted, never shown one by one)",
                                     value=bool(current.get("sensitive")), key=f"{key}_sensitive")
+            decimals = st.checkbox("Numbers may have decimals, like 2.5 (number questions)",
+                                   value=bool(current.get("decimals")), key=f"{key}_decimals")
             priorities = st.multiselect("Priorities it serves", ed.PRIORITY_IDS,
                                         default=current.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get,
                                         key=f"{key}_priorities")
@@ -194,6 +198,8 @@ with build:
                     "required": required, "sensitive": sensitive, "priorities": priorities,
                     "show_if": current.get("show_if"),
                     **{k: current[k] for k in ("min", "max", "max_length") if k in current and qtype in ("number", "text")},
+                    "decimals": decimals if qtype == "number" else None,
+                    "options_list": current.get("options_list"),  # an imported form's list name, kept
                 }
                 if current:
                     apply(ed.update_question, current["id"], question)

@@ -34,22 +34,39 @@ def prepare_database(engine: Engine, settings, load_demo: bool) -> StartupReport
     """Idempotent: run it on every start. Survey file problems are logged, never fatal."""
     report = StartupReport()
     with _startup_lock(engine):
-        upgrade(engine)
-        try:
-            from voice.surveys.registry import sync_survey_files
-
-            with session_scope(engine) as session:
-                sync = sync_survey_files(session, Path(settings.surveys_dir))
-            report.published = sync.published
-            report.problems = sync.problems
-            for problem in sync.problems:
-                log.warning("survey file problem: %s", problem)
-        except Exception:  # a broken survey folder must not stop the app serving the surveys already published
-            log.exception("could not sync survey files from %s", settings.surveys_dir)
-            report.problems.append(f"Could not read the survey files in {settings.surveys_dir}; see the log.")
+        _publish(engine, Path(settings.surveys_dir), report)
         if load_demo:
             report.demo_loaded = _load_demo_if_empty(engine)
     return report
+
+
+def publish_surveys(engine: Engine, surveys_dir: Path):
+    """Migrate and publish the survey folder, exactly as the app does when it starts (`voice db upgrade` and
+    `voice surveys publish`), so every command finds the same surveys on a new database."""
+    from voice.surveys.registry import SyncReport
+
+    report = StartupReport()
+    with _startup_lock(engine):
+        sync = _publish(engine, surveys_dir, report)
+    return sync or SyncReport(problems=report.problems)
+
+
+def _publish(engine: Engine, surveys_dir: Path, report: StartupReport):
+    upgrade(engine)
+    try:
+        from voice.surveys.registry import sync_survey_files
+
+        with session_scope(engine) as session:
+            sync = sync_survey_files(session, surveys_dir)
+        report.published = sync.published
+        report.problems = sync.problems
+        for problem in sync.problems:
+            log.warning("survey file problem: %s", problem)
+        return sync
+    except Exception:  # a broken survey folder must not stop the app serving the surveys already published
+        log.exception("could not sync survey files from %s", surveys_dir)
+        report.problems.append(f"Could not read the survey files in {surveys_dir}; see the log.")
+        return None
 
 
 def _load_demo_if_empty(engine: Engine) -> bool:

@@ -8,7 +8,10 @@ from pathlib import Path
 def register(sub) -> None:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    up = db_sub.add_parser("upgrade", help="apply Alembic migrations up to the newest")
+    up = db_sub.add_parser("upgrade", help="apply migrations, then publish the survey files (as the app does)",
+                           description="Apply Alembic migrations up to the newest, then publish the survey folder "
+                                       "($VOICE_SURVEYS_DIR, else surveys/), so every command works on a new "
+                                       "database exactly as the app does.")
     up.set_defaults(func=_upgrade)
     backup = db_sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     backup.add_argument("--out", required=True, type=Path, help="the backup file to write (must not exist)")
@@ -17,11 +20,12 @@ def register(sub) -> None:
 
 def _upgrade(args) -> int:
     from voice.config import get_settings
-    from voice.db import current_revision, get_engine, upgrade
+    from voice.db import current_revision, get_engine
+    from voice.surveys.cli import publish_survey_folder
 
     settings = get_settings()
     engine = get_engine(settings.database_url)
-    upgrade(engine)
+    publish_survey_folder(engine, Path(settings.surveys_dir))  # migrates first; a broken file is listed, not fatal
     print(f"Database at {engine.url.render_as_string(hide_password=True)} is at revision {current_revision(engine)}.")
     return 0
 

@@ -9,33 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from voice.definitions.problems import DefinitionError as _SharedDefinitionError
+
 __all__ = ["DefinitionError", "default_definitions_dir"]
 
 
-class DefinitionError(ValueError):
-    """A definition file (codebook, concern lexicon) that cannot be used.
-
-    The message names the file, line and field so a facilitator can fix it:
-    "surveys/analysis/codebook.yaml, line 14, field themes[3].words: must be a list of words".
-    """
-
-    def __init__(self, file: str, line: int | None, field: str | None, message: str):
-        self.file = file
-        self.line = line
-        self.field = field
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        return ", ".join(parts) + f": {self.message}"
-
-    def __reduce__(self):  # keep pickling (multiprocessing, st.cache_data) working
-        return (DefinitionError, (self.file, self.line, self.field, self.message))
+# The one problem type of every definition file (voice.definitions): a codebook or lexicon problem names
+# its file, line and field, e.g. "surveys/analysis/codebook.yaml, line 14, field themes[3].words: must be
+# a list of words", and carries a `code`.
+DefinitionError = _SharedDefinitionError
 
 
 def default_definitions_dir() -> Path:

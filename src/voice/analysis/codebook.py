@@ -13,8 +13,6 @@ length, phrases are checked only from tokens that can start them.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +23,8 @@ import yaml
 
 from voice.analysis import DefinitionError
 from voice.analysis.tokenize import normalise, normalised_tokens, tokenize
+from voice.definitions import compose_yaml as shared_compose_yaml
+from voice.definitions import content_hash, read_definition_text
 
 __all__ = [
     "Theme", "Codebook", "load_codebook", "parse_codebook", "codebook_to_yaml", "themes_affected",
@@ -166,24 +166,14 @@ class Codebook:
 # ---------------------------------------------------------------- loading
 
 def _content_version(data) -> str:
-    """Short hash of the parsed content: edits to data change it, comments do not."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+    """Short content hash (voice.definitions.content_hash): edits to data change it, comments do not."""
+    return content_hash(data)[:12]
 
 
 def compose_yaml(text: str, source: str) -> yaml.Node:
-    """Parse YAML into nodes (which keep line numbers), or raise DefinitionError."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise DefinitionError(source, line, None, f"not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise DefinitionError(source, None, None, f"not valid YAML: {exc}") from None
-    if node is None:
-        raise DefinitionError(source, 1, None, "the file is empty")
-    return node
+    """Parse YAML into nodes (which keep line numbers) with the shared definition reader, or raise
+    DefinitionError (its limits on size, aliases and nesting are checked first)."""
+    return shared_compose_yaml(text, source)
 
 
 def node_line(node: yaml.Node) -> int:
@@ -296,14 +286,7 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DefinitionError(str(path), None, None, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(str(path), None, None, f"not UTF-8 text ({exc.reason})") from None
-    return parse_codebook(text, str(path))
+    return parse_codebook(read_definition_text(path), str(path))
 
 
 def _codebook_data(themes: Iterable[Theme]) -> dict:

@@ -36,6 +36,7 @@ from voice.analysis.codebook import (
     _content_version, compose_yaml, mapping_items, node_line, text_list,
 )
 from voice.analysis.tokenize import normalise, normalised_tokens, tokenize
+from voice.definitions import read_definition_text
 
 if TYPE_CHECKING:
     from voice.analysis.model import ConcernModel
@@ -559,12 +560,7 @@ def load_lexicon(path: str | Path, *, with_model: bool = True) -> ConcernLexicon
     still run, so a damaged model can never stop answers reaching the lead.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DefinitionError(str(path), None, None, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(str(path), None, None, f"not UTF-8 text ({exc.reason})") from None
+    text = read_definition_text(path)
     model = None
     model_path = path.with_name(MODEL_FILE)
     if with_model and model_path.exists():

@@ -2,13 +2,12 @@
 
 A business manager edits these files by hand, so every problem is reported at once with the file,
 line and field, e.g. "priorities_2020-21.yaml, line 31, field priorities[1].actions[0].what: must not be
-empty". Line numbers come from `yaml.compose` nodes: the file is never loaded with `safe_load`.
+empty". The file is read by the shared definition reader (voice.definitions): nodes with line numbers,
+never `safe_load`, with its limits on size, aliases and nesting checked first.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from voice.analysis import DefinitionError
+from voice.definitions import DefinitionError, Problem, compose_yaml, content_hash, read_definition_text
 from voice.models.priorities import POLARITIES
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -75,16 +74,11 @@ class PlanSpec:
         for p in data["priorities"]:
             for m in p["measures"]:
                 m.pop("line", None)
-        canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return content_hash(data)
 
 
-class PlanFileError(ValueError):
-    """Every problem found in a plan file, each a DefinitionError naming file, line and field."""
-
-    def __init__(self, problems: list[DefinitionError]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+class PlanFileError(DefinitionError):
+    """Every problem found in a plan file, each a Problem naming file, line, field and code."""
 
 
 class _Fields(dict):
@@ -98,11 +92,11 @@ class _Reader:
 
     def __init__(self, source: str):
         self.source = source
-        self.problems: list[DefinitionError] = []
+        self.problems: list[Problem] = []
 
-    def problem(self, node: yaml.Node | None, where: str | None, message: str) -> None:
+    def problem(self, node: yaml.Node | None, where: str | None, message: str, code: str = "invalid") -> None:
         line = node.start_mark.line + 1 if node is not None else None
-        self.problems.append(DefinitionError(self.source, line, where, message))
+        self.problems.append(Problem(self.source, line, where, code, message))
 
     def mapping(self, node: yaml.Node, where: str | None, allowed: tuple[str, ...]) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
@@ -114,9 +108,9 @@ class _Reader:
             name = key.value if isinstance(key, yaml.ScalarNode) else None
             path = f"{where}.{name}" if where else str(name)
             if name not in allowed:
-                self.problem(key, path, f"is not a field here. Fields: {', '.join(allowed)}")
+                self.problem(key, path, f"is not a field here. Fields: {', '.join(allowed)}", "unknown_field")
             elif name in out:
-                self.problem(key, path, "appears twice")
+                self.problem(key, path, "appears twice", "duplicate_key")
             else:
                 out[name] = value
         return out
@@ -126,7 +120,7 @@ class _Reader:
         path = f"{where}.{name}" if where else name
         if node is None:
             if required:
-                self.problem(getattr(fields, "node", None), path, "is missing")
+                self.problem(getattr(fields, "node", None), path, "is missing", "missing")
             return ""
         return self.scalar(node, path, required=required)
 
@@ -136,7 +130,7 @@ class _Reader:
             return ""
         value = "" if node.tag.endswith(":null") else " ".join(str(node.value).split())
         if required and not value:
-            self.problem(node, path, "must not be empty")
+            self.problem(node, path, "must not be empty", "missing")
         if "\x00" in value:  # PostgreSQL refuses NUL in text
             self.problem(node, path, "contains a NUL character")
             value = value.replace("\x00", "")
@@ -169,13 +163,9 @@ def parse_plan(text: str, source: str = "<plan>") -> PlanSpec:
     """The plan in `text`, or PlanFileError listing every problem."""
     reader = _Reader(source)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise PlanFileError([DefinitionError(source, mark.line + 1 if mark else None, None,
-                                             f"not valid YAML: {exc.problem or exc}")]) from None
-    if root is None:
-        raise PlanFileError([DefinitionError(source, 1, None, "the file is empty")])
+        root = compose_yaml(text, source)
+    except DefinitionError as exc:
+        raise PlanFileError(exc.problems) from None
     top = reader.mapping(root, None, ("period", "priorities"))
     if top is None:
         raise PlanFileError(reader.problems)
@@ -253,11 +243,8 @@ def _measure(reader: _Reader, node: yaml.Node, where: str) -> MeasureSpec | None
 
 
 def load_plan_file(path: str | Path) -> PlanSpec:
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanFileError([DefinitionError(str(path), None, None, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise PlanFileError([DefinitionError(str(path), None, None, f"not UTF-8 text ({exc.reason})")]) from None
+        text = read_definition_text(path)
+    except DefinitionError as exc:
+        raise PlanFileError(exc.problems) from None
     return parse_plan(text, str(path))

@@ -56,6 +56,8 @@ def clean_value(question: Question, value: Any) -> AnswerValue | None:
             raise AnswerRejected(question.id, "Please type a number (for example 12).") from None
         if number != number or number in (float("inf"), float("-inf")):
             raise AnswerRejected(question.id, "Please type a number (for example 12).")
+        if not question.decimals and not number.is_integer():
+            raise AnswerRejected(question.id, "Please type a whole number (for example 12).")
         if question.min is not None and number < question.min:
             raise AnswerRejected(question.id, f"Please type a number of at least {question.min:g}.")
         if question.max is not None and number > question.max:

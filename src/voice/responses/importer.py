@@ -303,6 +303,8 @@ def _precheck(question: Question, value: Any) -> str | None:
             return f"'{value}' is not a number (write digits only, for example 12)."
         if not math.isfinite(number):
             return f"'{value}' is not a number (write digits only, for example 12)."
+        if not question.decimals and not number.is_integer():
+            return f"'{value}' is not a whole number ({question.id} takes whole numbers, for example 12)."
         if question.min is not None and number < question.min:
             return f"{value} is below the smallest answer allowed ({question.min:g})."
         if question.max is not None and number > question.max:

@@ -16,7 +16,6 @@ after that, so it does not matter which module registers first.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -42,6 +41,16 @@ def surveys_subparsers(subparsers: argparse._SubParsersAction) -> argparse._SubP
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    publish = surveys_subparsers(subparsers).add_parser(
+        "publish",
+        help="publish the survey files into the database (as the app does when it starts)",
+        description="Publish every valid survey file in the folder as the version young people are served "
+                    "(unchanged files are left as they are). A broken file is reported and skipped; the others are "
+                    "still published. Exit code 1 if any file has a problem.",
+    )
+    publish.add_argument("path", nargs="?", metavar="FOLDER",
+                         help=f"a folder of survey files (default: ${SURVEYS_DIR_ENV}, else the repository's surveys/)")
+    publish.set_defaults(func=run_publish)
     check = surveys_subparsers(subparsers).add_parser(
         "check",
         help="check survey files and report every problem with its file, line and field",
@@ -54,16 +63,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def default_surveys_dir() -> Path:
-    """$VOICE_SURVEYS_DIR, else the nearest surveys/ folder above this package, else ./surveys."""
-    env = os.environ.get(SURVEYS_DIR_ENV)
-    if env:
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "surveys"
-        # src/voice/surveys is this Python package, not the folder of survey files.
-        if candidate.is_dir() and not (candidate / "__init__.py").exists():
-            return candidate
-    return Path("surveys")
+    """The one survey folder of the app and every command: $VOICE_SURVEYS_DIR, else the checkout's surveys/
+    (voice.config decides, so the CLI and the app never read different files)."""
+    from voice.config import get_settings
+
+    return get_settings().surveys_dir
 
 
 def _display(path: Path) -> str:
@@ -72,6 +76,32 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from voice.config import get_settings
+    from voice.db import get_engine
+
+    folder = Path(args.path) if args.path else default_surveys_dir()
+    if not folder.is_dir():
+        print(f"{folder}: no such folder", file=sys.stderr)
+        return 1
+    report = publish_survey_folder(get_engine(get_settings().database_url), folder)
+    return 1 if report.problems else 0
+
+
+def publish_survey_folder(engine, folder: Path):
+    """Migrate, then publish `folder` (under the start-up lock, as the app does); prints what happened."""
+    from voice.bootstrap import publish_surveys
+
+    report = publish_surveys(engine, folder)
+    for line in report.published:
+        print(f"published: {line}")
+    for problem in report.problems:
+        print(f"not published: {problem}")
+    print(f"Survey files in {_display(folder)}: {len(report.published)} published, {len(report.unchanged)} "
+          f"unchanged, {len({p.split(',')[0] for p in report.problems})} with problems.")
+    return report
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -23,16 +23,20 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from voice.definitions import Problem
 from voice.surveys.loader import (
+    CODE_EMPTY_SECTION,
+    CODE_NO_SECTIONS,
     ID_RE,
     LANGUAGE_RE,
     MAX_AGE,
     MIN_AGE,
-    OPTION_ID_RE,
     QUOTE_CONSENT_ID,
     QUOTE_CONSENT_TEXT,
     SurveyFileError,
     survey_from_dict,
+    valid_option_id,
+    valid_question_id,
 )
 from voice.surveys.schema import (
     CLOSED_TYPES,
@@ -72,6 +76,7 @@ class EditProblem:
     where: str
     field: str
     message: str
+    code: str = ""  # the survey-file rule's code (voice.definitions.Problem.code) when it came from one
 
     def __str__(self) -> str:
         place = self.where[:1].upper() + self.where[1:] if self.where else "Survey"
@@ -243,14 +248,14 @@ def draft_to_survey(draft: Mapping) -> Survey:
     try:
         return survey_from_dict(draft, source="editor")
     except SurveyFileError as exc:
-        raise EditRefused([_translate(draft, p.field, p.message) for p in exc.problems]) from None
+        raise EditRefused([_translate(draft, p) for p in exc.problems]) from None
 
 
 def all_problems(draft: Mapping) -> list[EditProblem]:
     try:
         survey_from_dict(draft, source="editor")
     except SurveyFileError as exc:
-        return [_translate(draft, p.field, p.message) for p in exc.problems]
+        return [_translate(draft, p) for p in exc.problems]
     return []
 
 
@@ -259,41 +264,37 @@ def publish_problems(draft: Mapping) -> list[EditProblem]:
     return all_problems(draft)
 
 
-_LINE_REF = re.compile(r"\s*\((?:first )?(?:on )?line (?:None|\d+)\)")
 _PATH_RE = re.compile(r"^sections\[(\d+)\](?:\.questions\[(\d+)\])?(?:\.(.*))?$")
 
 
-def _translate(draft: Mapping, path: str, message: str) -> EditProblem:
+def _translate(draft: Mapping, problem: Problem) -> EditProblem:
     """Loader field path -> which question/section and which field, in the draft's own ids."""
-    message = _LINE_REF.sub("", message)
-    m = _PATH_RE.match(path or "")
+    path, message, code = problem.field or "", problem.message, problem.code
+    m = _PATH_RE.match(path)
     if not m:
-        return EditProblem("survey", path, message)
+        return EditProblem("survey", path, message, code)
     si, qi, rest = int(m.group(1)), m.group(2), m.group(3) or ""
     secs = sections(draft)
     section = secs[si] if si < len(secs) else {}
     if qi is None:
-        return EditProblem(f"section '{section.get('id', si + 1)}'", rest, message)
+        return EditProblem(f"section '{section.get('id', si + 1)}'", rest, message, code)
     qs = section.get("questions") or []
     question = qs[int(qi)] if int(qi) < len(qs) else {}
     name = question.get("id") if isinstance(question, Mapping) else None
-    return EditProblem(f"question '{name or f'number {int(qi) + 1}'}'", rest, message)
+    return EditProblem(f"question '{name or f'number {int(qi) + 1}'}'", rest, message, code)
 
 
-# Problems normal while a survey is being built: refused only at publishing.
-_BUILDING = (
-    "a section needs a list of questions",
-    "'sections' should be a list with at least one section",
-    "'sections' is missing",
-)
+# Problems normal while a survey is being built (a new section has no questions yet): refused only
+# at publishing. Matched by code, never by the words of the message.
+_BUILDING = frozenset({CODE_EMPTY_SECTION, CODE_NO_SECTIONS})
 
 
 def _refuse_new_problems(before: Mapping, after: Draft, own: list[EditProblem]) -> Draft:
     if own:
         raise EditRefused(own)
-    old = {(p.where, p.field, p.message) for p in all_problems(before)}
+    old = {(p.where, p.field, p.code, p.message) for p in all_problems(before)}
     new = [p for p in all_problems(after)
-           if (p.where, p.field, p.message) not in old and not p.message.startswith(_BUILDING)]
+           if (p.where, p.field, p.code, p.message) not in old and p.code not in _BUILDING]
     if new:
         raise EditRefused(new)
     return after
@@ -330,7 +331,10 @@ def update_survey(draft: Mapping, *, title: Text | str | None = None, intro: Tex
         removed = set(languages_of(after)) - set(langs)
         after["languages"] = langs
         if removed and not own:
+            names = {k: v for k, v in (after.pop("language_names", None) or {}).items() if k not in removed}
             after = _drop_languages(after, removed)  # wording in a dropped language goes with it
+            if names:
+                after["language_names"] = names
         if langs == [DEFAULT_LANGUAGE]:
             after.pop("languages")
     if priorities is not None:
@@ -447,9 +451,18 @@ def update_question(draft: Mapping, question_id: str, question: Mapping) -> Draf
             if other.get("show_if"):
                 other["show_if"] = _rename_in_condition(other["show_if"], question_id, new_id)
     after["sections"][si]["questions"][qi] = q
+    _leave_changed_list(after, q)
     if not own:
         own = _dependents_option_problems(after, q) + _order_problems(after)
     return _refuse_new_problems(draft, ensure_quote_consent(after), own)
+
+
+def _leave_changed_list(draft: Mapping, q: dict) -> None:
+    """A question whose options no longer match the others sharing its choice list gets a list of its own."""
+    name = q.get("options_list")
+    if name and any(x is not q and x.get("options_list") == name and x.get("options") != q.get("options")
+                    for x in questions(draft)):
+        del q["options_list"]
 
 
 def set_question_fields(draft: Mapping, question_id: str, **fields: Any) -> Draft:
@@ -584,9 +597,9 @@ def _question_problems(draft: Mapping, q: Mapping, old_id: str | None) -> list[E
     qid = q.get("id")
     where = f"question '{qid or old_id or 'new'}'"
     problems: list[EditProblem] = []
-    if not qid or not ID_RE.match(str(qid)):
-        problems.append(EditProblem(where, "id", f"'{qid or ''}' can't be used as a question id: lowercase "
-                                                 "letters, digits and _ only, starting with a letter"))
+    if not qid or not valid_question_id(str(qid)):
+        problems.append(EditProblem(where, "id", f"'{qid or ''}' can't be used as a question id: start with a "
+                                                 "letter and use letters, digits and _"))
     elif qid != old_id and any(x.get("id") == qid for x in questions(draft)):
         problems.append(EditProblem(where, "id", "another question already has this id; ids must be unique"))
     qtype = q.get("type")
@@ -604,10 +617,10 @@ def _question_problems(draft: Mapping, q: Mapping, old_id: str | None) -> list[E
         seen: set[str] = set()
         for i, o in enumerate(q.get("options") or []):
             oid = str(o.get("id") or "") if isinstance(o, Mapping) else ""
-            if not OPTION_ID_RE.match(oid):
+            if not valid_option_id(oid, multi=qtype == "multi"):
                 problems.append(EditProblem(where, f"options[{i + 1}].id",
-                                            f"'{oid}' can't be used as an option id: lowercase letters, digits "
-                                            "and _ only"))
+                                            f"'{oid}' can't be used as an option id: use letters, digits and _ "
+                                            "(no ';')"))
             elif oid in seen:
                 problems.append(EditProblem(where, f"options[{i + 1}].id",
                                             f"option id '{oid}' is used twice; each option needs its own id"))
@@ -817,8 +830,8 @@ def _has_english(value: Any) -> bool:
     return False
 
 
-_QUESTION_ORDER = ("id", "type", "text", "help", "options", "required", "show_if", "sensitive", "priorities",
-                   "min", "max", "max_length")
+_QUESTION_ORDER = ("id", "type", "text", "help", "options", "options_list", "required", "show_if", "sensitive",
+                   "priorities", "min", "max", "decimals", "max_length")
 
 
 def _ordered(d: Mapping, order: tuple[str, ...]) -> dict:
@@ -835,9 +848,10 @@ def _clean_question(question: Mapping) -> dict:
             value = _wording(value)
             if not value:
                 continue
-        elif key == "options":
-            value = [_ordered({**o, "label": _wording(o.get("label"))}, ("id", "label", "emoji"))
-                     if isinstance(o, Mapping) else o for o in value]
+        elif key in ("options", "options_list"):
+            if key == "options":
+                value = [_ordered({**o, "label": _wording(o.get("label"))}, ("id", "label", "emoji"))
+                         if isinstance(o, Mapping) else o for o in value]
             if question.get("type") not in CLOSED_TYPES:
                 continue  # switching a question to text/number drops its options
         q[key] = copy.deepcopy(value)
@@ -846,7 +860,8 @@ def _clean_question(question: Mapping) -> dict:
 
 # --- options as text (the page's option box) --------------------------------------------------
 
-_OPTION_LINE = re.compile(r"^\s*(?:([a-z0-9][a-z0-9_]*)\s*:\s*)?(.*)$")
+# `id: label`: an id is one word without spaces, ':' or ';' (choice names from XLSForm such as Male or -99 too).
+_OPTION_LINE = re.compile(r"^\s*(?:([^\s:;|]+)\s*:\s*)?(.*)$")
 _EMOJI_FIRST = re.compile(r"^(\S+)\s+(.*)$")
 
 

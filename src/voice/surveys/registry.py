@@ -6,8 +6,6 @@ file behave the same, and every response keeps the exact version it answered.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from voice.definitions import content_hash
 from voice.models import Campaign, SurveyRecord, SurveyVersion
 from voice.surveys.schema import Survey, tr
 
@@ -30,10 +29,6 @@ class SyncReport:
     published: list[str] = field(default_factory=list)  # "esafety_year9 (revision 2)"
     unchanged: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # file, line, field, message
-
-
-def content_hash(definition: dict) -> str:
-    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def publish(session: Session, survey: Survey, source: str) -> SurveyVersion:

@@ -63,6 +63,8 @@ class Question:
     min: float | None = None  # number only
     max: float | None = None  # number only
     max_length: int = TEXT_MAX_LENGTH  # text only
+    decimals: bool = False  # number only: True allows 2.5, False asks for a whole number
+    options_list: str | None = None  # closed types: the name of the choice list it shares (XLSForm list_name)
 
     @property
     def is_closed(self) -> bool:
@@ -78,6 +80,7 @@ class Section:
     title: Text
     questions: tuple[Question, ...]
     intro: Text = field(default_factory=dict)
+    group: bool = True  # False: in XLSForm its questions stand outside any group (as they came in)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ class Survey:
     priorities: tuple[str, ...] = ()
     retention_months: int = 24  # free text removed after this; figures kept
     source: str = ""  # file path it came from, or "editor"
+    # False: choice questions offer only the options listed (an imported form keeps its lists as they were).
+    add_prefer_not_to_say: bool = True
+    language_names: Mapping[str, str] = field(default_factory=dict)  # code -> name in XLSForm columns, e.g. fr: Français
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -2,7 +2,8 @@
 
 Round trip: load_survey_text(survey_to_yaml(s)) == s (apart from `source`). Defaults the
 loader fills in (languages [en], retention 24 months, yes/no options, the trailing
-"Prefer not to say") are left out, so a saved file stays as short as a hand-written one.
+"Prefer not to say" unless the survey turns it off) are left out, so a saved file stays as short
+as a hand-written one.
 """
 
 from __future__ import annotations
@@ -56,10 +57,11 @@ def _option_to_dict(option: Option) -> dict[str, Any]:
     return data
 
 
-def _options_to_data(question: Question) -> list[dict[str, Any]] | None:
+def _options_to_data(question: Question, add_prefer_not_to_say: bool = True) -> list[dict[str, Any]] | None:
     options = list(question.options)
     if question.type == "yes_no":
-        if [o.id for o in options] == list(YES_NO_OPTION_IDS) and all(
+        implicit = list(YES_NO_OPTION_IDS) if add_prefer_not_to_say else ["yes", "no"]
+        if [o.id for o in options] == implicit and all(
             dict(o.label) == _YES_NO_DEFAULT_LABELS[o.id] and o.emoji is None for o in options
         ):
             return None  # the loader supplies these
@@ -67,18 +69,21 @@ def _options_to_data(question: Question) -> list[dict[str, Any]] | None:
     if not question.is_closed:
         return None
     last = options[-1] if options else None
-    if last and last.id == PREFER_NOT_TO_SAY and dict(last.label) == dict(PREFER_NOT_TO_SAY_LABEL) and last.emoji is None:
+    if (add_prefer_not_to_say and last and last.id == PREFER_NOT_TO_SAY
+            and dict(last.label) == dict(PREFER_NOT_TO_SAY_LABEL) and last.emoji is None):
         options = options[:-1]  # appended again on load
     return [_option_to_dict(o) for o in options]
 
 
-def question_to_dict(question: Question) -> dict[str, Any]:
+def question_to_dict(question: Question, add_prefer_not_to_say: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.id, "type": question.type, "text": wording_to_data(question.text)}
     if question.help:
         data["help"] = wording_to_data(question.help)
-    options = _options_to_data(question)
+    options = _options_to_data(question, add_prefer_not_to_say)
     if options is not None:
         data["options"] = options
+    if question.options_list:
+        data["options_list"] = question.options_list
     if question.required:
         data["required"] = True
     if question.show_if is not None:
@@ -91,16 +96,20 @@ def question_to_dict(question: Question) -> dict[str, Any]:
         value = getattr(question, key)
         if value is not None:
             data[key] = int(value) if float(value).is_integer() else value
+    if question.decimals:
+        data["decimals"] = True
     if question.type == "text" and question.max_length != TEXT_MAX_LENGTH:
         data["max_length"] = question.max_length
     return data
 
 
-def section_to_dict(section: Section) -> dict[str, Any]:
+def section_to_dict(section: Section, add_prefer_not_to_say: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {"id": section.id, "title": wording_to_data(section.title)}
     if section.intro:
         data["intro"] = wording_to_data(section.intro)
-    data["questions"] = [question_to_dict(q) for q in section.questions]
+    if not section.group:
+        data["group"] = False
+    data["questions"] = [question_to_dict(q, add_prefer_not_to_say) for q in section.questions]
     return data
 
 
@@ -115,11 +124,15 @@ def survey_to_dict(survey: Survey) -> dict[str, Any]:
     }
     if tuple(survey.languages) != (DEFAULT_LANGUAGE,):
         data["languages"] = list(survey.languages)
+    if survey.language_names:
+        data["language_names"] = dict(survey.language_names)
     if survey.priorities:
         data["priorities"] = list(survey.priorities)
     if survey.retention_months != _DEFAULT_RETENTION_MONTHS:
         data["retention_months"] = survey.retention_months
-    data["sections"] = [section_to_dict(s) for s in survey.sections]
+    if not survey.add_prefer_not_to_say:
+        data["add_prefer_not_to_say"] = False
+    data["sections"] = [section_to_dict(s, survey.add_prefer_not_to_say) for s in survey.sections]
     return data
 
 

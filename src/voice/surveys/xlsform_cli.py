@@ -1,4 +1,4 @@
-"""`voice surveys import-xlsform FILE.xlsx` and `voice surveys export-xlsform <id> FILE.xlsx`.
+"""`voice surveys import-xlsform FILE.xlsx|.xls` and `voice surveys export-xlsform <id> FILE.xlsx`.
 
 Registered into the same `surveys` group as `voice surveys check` (see voice.surveys.cli).
 """
@@ -6,7 +6,6 @@ Registered into the same `surveys` group as `voice surveys check` (see voice.sur
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -16,10 +15,13 @@ from voice.surveys.cli import default_surveys_dir, surveys_subparsers
 def register(subparsers: argparse._SubParsersAction) -> None:
     group = surveys_subparsers(subparsers)
     imp = group.add_parser(
-        "import-xlsform", help="read an XLSForm (.xlsx) into a survey file or an editor draft",
-        description="Read an XLSForm. Errors are listed with sheet, row and column (exit 1); what cannot be "
-                    "mapped is listed and left out. By default writes <surveys dir>/<form_id>.yaml.")
+        "import-xlsform", help="read an XLSForm (.xlsx or .xls) into a survey file or an editor draft",
+        description="Read an XLSForm with pyxform (the ODK reference converter). Errors are listed with sheet, row "
+                    "and column (exit 1); what our surveys cannot hold is listed by name and row and left out. By "
+                    "default writes <surveys dir>/<form_id>.yaml.")
     imp.add_argument("file", metavar="FILE.xlsx")
+    imp.add_argument("--prefer-not-to-say", action="store_true",
+                     help="give every choice question a 'Prefer not to say' option (off: the lists stay as they are)")
     imp.add_argument("--out", metavar="FILE.yaml", help="where to write the survey file")
     imp.add_argument("--draft", action="store_true",
                      help="save as a draft in the database, to finish and publish in the survey editor")
@@ -35,12 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.set_defaults(func=run_export)
 
 
-def _default_id(path: Path) -> str:
-    # A form without settings.form_id is named after its file, as pyxform does.
-    slug = re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
-    return slug if slug and slug[0].isalpha() else f"survey_{slug}"
-
-
 def run_import(args: argparse.Namespace) -> int:
     from voice.surveys.serialize import survey_to_yaml
     from voice.surveys.xlsform import XLSFormError, read_xlsform
@@ -50,7 +46,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"{path}: no such file", file=sys.stderr)
         return 1
     try:
-        report = read_xlsform(path, default_id=_default_id(path))
+        # A form without settings.form_id is named after its file, as pyxform does (made snake_case, reported).
+        report = read_xlsform(path, default_id=path.stem, add_prefer_not_to_say=args.prefer_not_to_say)
     except XLSFormError as exc:
         for problem in exc.problems:
             print(f"{path}: {problem}")

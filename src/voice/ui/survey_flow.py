@@ -17,11 +17,14 @@ from voice.responses import service
 from voice.responses.answers import AnswersRejected
 from voice.responses.codes import normalise_code
 from voice.responses.errors import SurveyProblem
+from voice.surveys.languages import title_for
+from voice.surveys.piping import piped_question
 from voice.surveys.registry import UnknownSurvey, get_survey, list_surveys
 from voice.surveys.schema import Question, Survey, tr
 from voice.surveys.skip_logic import is_shown, visible_sections
 from voice.ui.help_box import help_box
 from voice.ui.runtime import call
+from voice.ui.text import unlinked
 
 S = st.session_state
 LINK_PARAMS = ("survey", "group", "campaign")
@@ -155,7 +158,7 @@ def draw_welcome(survey: Survey, language_key: str) -> str:
 
 
 def _language_name(code: str) -> str:
-    return {"en": "English", "pl": "Polski", "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી"}.get(code, code)
+    return {"en": "English", "pl": "Polski", "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી"}.get(code) or title_for(code)
 
 
 # --- steps ----------------------------------------------------------------------------------------
@@ -216,7 +219,8 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
     next step is drawn in the same script run (one run per press, not two). Returns (shown
     questions, the step's questions, step, is_last, back pressed, next pressed).
     """
-    sections = visible_sections(survey, _screen_answers_for(prefix, saved, survey.questions))
+    everything = _screen_answers_for(prefix, saved, survey.questions)
+    sections = visible_sections(survey, everything)
     step = max(0, min(current_step, len(sections) - 1))
     section = sections[step]
     for question in section.questions:
@@ -229,7 +233,8 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
     if section.intro:
         st.write(tr(section.intro, lang))
     shown = [q for q in section.questions if is_shown(q, answers, survey)]
-    for question in shown:
+    for question in shown:  # ${question} in the wording shows an earlier answer, as text (voice.surveys.piping)
+        question = piped_question(question, survey, everything, lang, escape=unlinked)
         _widget_for(prefix, question, lang, errors.get(question.id), container_prefix)
 
     last = step == len(sections) - 1
@@ -306,6 +311,8 @@ def _prime_for(prefix: str, saved: dict[str, Any], question: Question) -> None:
         return
     key = _key_for(prefix, question)
     if key not in S:
+        if question.type == "number" and value is not None and not question.decimals:
+            value = int(value)  # a whole-number box holds ints
         S[key] = value if value is not None else ("" if question.type == "text" else None)
 
 
@@ -363,7 +370,10 @@ def _widget_for(prefix: str, question: Question, lang: str, error: str | None, c
             if length > question.max_length:
                 st.warning(f"That's {length:,} characters. The most we can take is {question.max_length:,}.")
         elif question.type == "number":
-            st.number_input(label, key=key, value=None, step=1.0, label_visibility="collapsed",
-                            min_value=question.min, max_value=question.max)
+            kind = float if question.decimals else int  # a whole-number box takes no decimals
+            st.number_input(label, key=key, value=None, step=kind(0.1 if question.decimals else 1),
+                            format="%g" if question.decimals else "%d", label_visibility="collapsed",
+                            min_value=None if question.min is None else kind(question.min),
+                            max_value=None if question.max is None else kind(question.max))
         if error:
             st.error(error)

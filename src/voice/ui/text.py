@@ -23,6 +23,16 @@ def plain(text: object) -> str:
     return "  \n".join(line.strip() for line in escaped.splitlines())
 
 
+_AUTOLINK = re.compile(r"(\\:)(?=\\/\\/)|(?<=www)(?=\\\.)|(?=\\@)", re.IGNORECASE)
+
+
+def unlinked(text: object) -> str:
+    """`plain(text)`, and never a live link: GitHub-flavoured Markdown turns a written address (http://…,
+    www.…, name@host) into a link even when every character is escaped, so an invisible zero-width space
+    goes inside each one. For a young person's own words shown back to them (piping)."""
+    return _AUTOLINK.sub(lambda m: (m.group(1) or "") + "\u200b", plain(text))
+
+
 def short(text: str | None, limit: int = 80) -> str:
     """A one-line preview of a longer text (still to be shown as text)."""
     one_line = " ".join((text or "").split())

@@ -15,30 +15,13 @@ from voice.surveys.schema import Condition
 from voice.surveys.serialize import survey_to_yaml
 from voice.surveys.xlsform import XLSFormError, condition_to_relevant, read_xlsform, survey_to_xlsform
 
+from tests.unit.surveys.survey_test_helpers import workbook
+
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "surveys" / "every_feature_en_pl.yaml"
 
 
 def same(a, b) -> bool:
     return replace(a, source="") == replace(b, source="")
-
-
-def workbook(survey_rows, choice_rows=None, settings_rows=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in survey_rows:
-        ws.append(row)
-    if choice_rows is not None:
-        cs = wb.create_sheet("choices")
-        for row in choice_rows:
-            cs.append(row)
-    if settings_rows is not None:
-        ss = wb.create_sheet("settings")
-        for row in settings_rows:
-            ss.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def errors_of(data: bytes, **kwargs) -> list:
@@ -83,6 +66,7 @@ def test_exported_sheets_use_standard_xlsform_columns():
     settings = dict(zip(*[[c.value for c in r] for r in wb["settings"].iter_rows(max_row=2)]))
     assert settings["form_id"] == "every_feature" and settings["version"] == "3"
     assert settings["default_language"] == "English (en)"
+    assert settings["add_prefer_not_to_say"] == "yes"
 
 
 @pytest.mark.parametrize("condition, expression", [
@@ -98,105 +82,63 @@ def test_relevant_expressions(condition, expression):
     assert condition_to_relevant(condition) == expression
 
 
-FOREIGN_SURVEY = [
-    ["type", "name", "label::English (en)", "label::Polski (pl)", "hint", "required", "relevant", "constraint",
-     "appearance"],
-    ["start", "start", None, None, None, None, None, None, None],
-    ["begin_group", "you", "About you", "O Tobie", None, None, None, None, "field-list"],
-    ["select_one yn", "likes_school", "Do you like school?", "Czy lubisz szkołę?", None, "true()", None, None, None],
-    ["note", "thanks_note", "Thanks!", None, None, None, None, None, None],
-    ["select_multiple apps", "apps", "Which apps?", None, None, None, "${likes_school} = 'yes' or ${likes_school} = 'no'",
-     None, None],
-    ["integer", "age", "How old are you?", None, "In years", None, None, ". > 9 and . < 19", None],
-    ["calculate", "double_age", None, None, None, None, None, None, None],
-    ["text", "why", "Why?", None, None, "${age} > 12", "count-selected(${apps}) > 1", None, None],
-    ["end_group", None, None, None, None, None, None, None, None],
-    ["begin_repeat", "friends", "Friends", None, None, None, None, None, None],
-    ["text", "friend_name", "Friend's name", None, None, None, None, None, None],
-    ["end_repeat", None, None, None, None, None, None, None, None],
-    ["geopoint", "where", "Where are you?", None, None, None, None, None, None],
-]
-FOREIGN_CHOICES = [
-    ["list_name", "name", "label::English (en)", "label::Polski (pl)"],
-    ["yn", "yes", "Yes", "Tak"], ["yn", "no", "No", "Nie"],
-    ["apps", "snapchat", "Snapchat", None], ["apps", "tiktok", "TikTok", None],
-]
-
-
-def test_a_foreign_xlsform_imports_and_lists_everything_it_could_not_map():
-    report = read_xlsform(workbook(FOREIGN_SURVEY, FOREIGN_CHOICES), default_id="school_form")
+def test_a_foreign_xlsform_lists_everything_it_could_not_map():
+    # Real forms and every alias, case and language rule: tests/unit/surveys/test_xlsform_import.py.
+    report = read_xlsform(workbook(
+        [["type", "name", "label::English (en)", "label::Polski (pl)", "hint", "required", "relevant", "constraint",
+          "appearance"],
+         ["start", "start", None, None, None, None, None, None, None],
+         ["begin_group", "you", "About you", "O Tobie", None, None, None, None, "field-list"],
+         ["select_one yn", "likes_school", "Do you like school?", "Czy lubisz szkołę?", None, "true()", None, None, None],
+         ["note", "thanks_note", "Thanks!", None, None, None, None, None, None],
+         ["integer", "age", "How old are you?", None, "In years", None, None, ". > 9 and . < 19", None],
+         ["date", "birthday", "When is your birthday?", None, None, None, None, None, None],
+         ["text", "why", "Why?", None, None, "${age} > 12", "${age} > 12", None, None],
+         ["end_group", None, None, None, None, None, None, None, None],
+         ["geopoint", "where", "Where are you?", None, None, None, None, None, None]],
+        [["list_name", "name", "label::English (en)", "label::Polski (pl)"],
+         ["yn", "yes", "Yes", "Tak"], ["yn", "no", "No", "Nie"]]), default_id="school_form")
     survey = report.survey
     assert survey.id == "school_form" and survey.languages == ("en", "pl")
-    assert [q.id for q in survey.questions] == ["likes_school", "apps", "age", "why", "quote_consent"]
-    assert survey.question("likes_school").required is True
+    assert [q.id for q in survey.questions] == ["likes_school", "age", "why", "quote_consent"]
     assert survey.question("likes_school").text == {"en": "Do you like school?", "pl": "Czy lubisz szkołę?"}
-    apps_rule = survey.question("apps").show_if
-    assert apps_rule.op == "any" and [c.values for c in apps_rule.conditions] == [("yes",), ("no",)]
-    assert survey.question("age").help == {"en": "In years"}
     listed = {(u.sheet, u.row, u.column) for u in report.unmapped}
     assert ("survey", 2, "type") in listed       # start (device metadata)
     assert ("survey", 5, "type") in listed       # note
-    assert ("survey", 7, "constraint") in listed  # . > 9 is not a bound we map
-    assert ("survey", 8, "type") in listed       # calculate
-    assert ("survey", 9, "required") in listed   # required as an expression
-    assert ("survey", 9, "relevant") in listed   # count-selected(...)
-    assert ("survey", 11, "type") in listed and ("survey", 12, "type") in listed  # repeat and what is inside
-    assert ("survey", 14, "type") in listed      # geopoint
+    assert ("survey", 6, "constraint") in listed  # . > 9 is not a bound we map
+    assert ("survey", 7, "type") in listed       # date
+    assert ("survey", 8, "required") in listed   # required as an expression
+    assert ("survey", 8, "relevant") in listed   # a number comparison
+    assert ("survey", 10, "type") in listed      # geopoint
     assert ("survey", None, "appearance") in listed  # a column we do not use, with its rows
-    messages = " ".join(str(u) for u in report.unmapped)
-    assert "column G (relevant)" in messages and "row 5" in messages
+    assert "column G (relevant)" in " ".join(str(u) for u in report.unmapped)
     assert any("quote_consent" in f for f in report.filled_in)
     assert any("intro" in f for f in report.filled_in)
 
 
-def test_errors_name_sheet_row_and_column():
+def test_the_first_error_pyxform_finds_is_placed_in_the_workbook():
     problems = errors_of(workbook(
-        [["type", "name", "label"],
-         ["select_one colours", "fav", "Favourite colour?"],
-         ["select_one yn", "Bad-Name", "Is this OK?"],
-         ["text", None, "No name here"],
-         ["unicorn", "horn", "What?"]],
-        [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "yes", "Yes again"], [None, "x", "X"]],
-        [["form_id", "form_title"], ["my_form", "My form"]]))
-    placed = {(p.sheet, p.row, p.column) for p in problems}
-    assert ("survey", 2, "type") in placed      # list 'colours' is not on the choices sheet
-    assert ("survey", 4, "name") in placed      # no name
-    assert ("survey", 5, "type") in placed      # unknown type
-    assert ("choices", 4, "list_name") in placed
-    text = "\n".join(map(str, problems))
-    assert "list 'colours' is not on the choices sheet" in text
-    assert "survey sheet, row 5, column A (type)" in text
+        [["type", "name", "label"], ["select_one colours", "fav", "Favourite colour?"]],
+        [["list_name", "name", "label"], ["yn", "yes", "Yes"]], [["form_id", "form_title"], ["my_form", "My form"]]))
+    [problem] = problems
+    assert (problem.sheet, problem.row) == ("survey", 2)
+    assert "colours" in problem.message and str(problem).startswith("survey sheet, row 2")
 
 
 def test_survey_rule_problems_point_at_the_cell():
     problems = errors_of(workbook(
-        [["type", "name", "label"],
-         ["select_one yn", "first", "First?"],
-         ["select_one yn", "Second_Q", "Second?"],
-         ["select_one yn", "third", "Third?"]],
-        [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "yes", "Yes again"]],
+        [["type", "name", "label", "voice_type"],
+         ["select_one yn", "first", "First?", "yes_no"]],
+        [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "maybe", "Maybe"]],
         [["form_id", "form_title"], ["my_form", "My form"]]))
-    placed = {(p.sheet, p.row, p.column) for p in problems}
-    assert ("survey", 3, "name") in placed        # Second_Q: not a usable id
-    assert ("choices", 3, "name") in placed       # yes twice in list yn
-
-
-def test_a_rule_on_a_later_question_is_an_error_at_its_relevant_cell():
-    problems = errors_of(workbook(
-        [["type", "name", "label", "relevant"],
-         ["select_one yn", "first", "First?", "${second} = 'yes'"],
-         ["select_one yn", "second", "Second?", None]],
-        [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]],
-        [["form_id", "form_title"], ["my_form", "My form"]]))
-    assert [(p.sheet, p.row, p.column) for p in problems] == [("survey", 2, "relevant")]
-    assert "later" in problems[0].message
+    assert [(p.sheet, p.row, p.column, p.code) for p in problems] == [("survey", 2, "type", "bad_yes_no")]
 
 
 def test_missing_sheet_and_missing_columns():
-    assert "no 'survey' sheet" in str(errors_of(_only_choices())[0])
+    assert "survey" in str(errors_of(_only_choices())[0])
     problems = errors_of(workbook([["name", "label"], ["a", "A"]]), default_id="x")
-    assert (problems[0].sheet, problems[0].row, problems[0].column) == ("survey", 1, "type")
-    assert "not an Excel" in str(errors_of(b"not a workbook")[0])
+    assert problems[0].sheet == "survey" and "'type'" in problems[0].message
+    assert "not an Excel workbook" in str(errors_of(b"not a workbook")[0])
 
 
 def _only_choices() -> bytes:
@@ -234,4 +176,5 @@ def test_cli_export_and_import(tmp_path, capsys, monkeypatch):
     bad.write_bytes(workbook([["type", "name", "label"], ["select_one nope", "q", "Q?"]], [["list_name", "name",
                                                                                             "label"]]))
     assert voice_main(["surveys", "import-xlsform", str(bad), "--check"]) == 1
-    assert "survey sheet, row 2, column A (type)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "choices sheet" in out and "nothing was imported" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 from pathlib import Path
 
 
@@ -38,3 +39,22 @@ def minimal_survey() -> dict:
 
 def to_yaml(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def workbook(survey_rows, choice_rows=None, settings_rows=None) -> bytes:
+    """An .xlsx made from rows: the survey sheet, and choices / settings sheets when given."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in survey_rows:
+        ws.append(row)
+    for name, rows in (("choices", choice_rows), ("settings", settings_rows)):
+        if rows is not None:
+            sheet = wb.create_sheet(name)
+            for row in rows:
+                sheet.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

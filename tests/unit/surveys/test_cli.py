@@ -33,7 +33,7 @@ def test_check_broken_folder_names_file_line_and_field():
     out = proc.stdout
     assert ("tests/fixtures/surveys/broken_folder/many_problems.yaml, line 22, field "
             "sections[0].questions[1].show_if.question: 'uses_webcm' is not an earlier question") in out
-    assert "tests/fixtures/surveys/broken_folder/syntax_error.yaml, line 5: YAML syntax error" in out
+    assert "tests/fixtures/surveys/broken_folder/syntax_error.yaml, line 5: not valid YAML" in out
     assert "good_esafety_year9.yaml" not in out  # the good file loads; analysis/ is not a survey
     assert out.strip().splitlines()[-1].startswith("Checked 3 survey files: 1 OK, 24 problems in 2 files")  # 23 + 1 syntax error
 

@@ -76,10 +76,10 @@ def test_problem_messages_are_specific():
 
 def test_problem_str_names_file_line_and_field():
     p = SurveyProblem("surveys/esafety_year9.yaml", 42, "sections[1].questions[0].show_if.question",
-                      "'uses_webcm' is not an earlier question")
+                      "rule_on_unknown_question", "'uses_webcm' is not an earlier question")
     assert str(p) == ("surveys/esafety_year9.yaml, line 42, field sections[1].questions[0].show_if.question: "
                       "'uses_webcm' is not an earlier question")
-    assert str(SurveyProblem("editor", None, "id", "id is missing")) == "editor, field id: id is missing"
+    assert str(SurveyProblem("editor", None, "id", "missing", "id is missing")) == "editor, field id: id is missing"
 
 
 def test_yaml_syntax_error_gives_its_line():
@@ -87,7 +87,7 @@ def test_yaml_syntax_error_gives_its_line():
         load_survey_file(FIXTURES / "syntax_error.yaml")
     [problem] = info.value.problems
     assert problem.line == 5
-    assert "YAML syntax error" in problem.message and "line 4" in problem.message
+    assert "not valid YAML" in problem.message and "line 4" in problem.message
 
 
 def test_tabs_get_a_hint():
