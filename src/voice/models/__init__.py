@@ -8,6 +8,7 @@ from voice.models.priorities import Measure, PlanAction, PlanPeriod, Priority, R
 from voice.models.security import AuditEvent, User
 from voice.models.editor import SurveyDraft
 from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
+from voice.models.safeguarding import NotificationOutbox, SafeguardingIndicator, SafeguardingScreening
 
 __all__ = [
     "Answer",
@@ -18,13 +19,16 @@ __all__ = [
     "CodebookVersion",
     "Group",
     "Measure",
+    "NotificationOutbox",
     "PlanAction",
     "PlanPeriod",
     "Priority",
     "Quote",
     "RagStatus",
     "Response",
+    "SafeguardingIndicator",
     "SafeguardingItem",
+    "SafeguardingScreening",
     "SurveyDraft",
     "SurveyRecord",
     "SurveyVersion",

@@ -63,6 +63,9 @@ class Question:
     min: float | None = None  # number only
     max: float | None = None  # number only
     max_length: int = TEXT_MAX_LENGTH  # text only
+    # Options that suggest a young person may be at risk: option id -> concern category. A submitted
+    # answer with one of them puts the response in the safeguarding queue (voice.safeguarding.markers).
+    risk: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_closed(self) -> bool:

@@ -93,6 +93,8 @@ def question_to_dict(question: Question) -> dict[str, Any]:
             data[key] = int(value) if float(value).is_integer() else value
     if question.type == "text" and question.max_length != TEXT_MAX_LENGTH:
         data["max_length"] = question.max_length
+    if question.risk:
+        data["risk"] = dict(question.risk)
     return data
 
 

@@ -4,7 +4,8 @@ The full mapping table is in docs/survey-editor.md. In short:
 * sheets: `survey`, `choices`, `settings` (form_id, form_title, version, default_language, plus ours);
 * begin_group / end_group <-> sections; select_one / select_multiple <list> <-> single / multi;
   text <-> text; integer / decimal -> number (exported as integer); the `voice_type` column marks a
-  select_one as yes_no, scale or emoji_scale; `emoji` on the choices sheet; `sensitive`, `priorities`,
+  select_one as yes_no, scale or emoji_scale; `emoji` and `risk` (the concern category of an option marked
+  as a risk: voice.safeguarding.markers) on the choices sheet; `sensitive`, `priorities`,
   `max_length` columns; number min/max <-> a `constraint` of the form `. >= 1 and . <= 10`;
 * `relevant` <-> show_if: ${q} = 'v' (equals), ${q} != 'v' (not_equals), ${q} != '' (answered),
   selected(${q}, 'v') (includes on a multi; `in` on a single, joined by `or` for several), and/or
@@ -65,7 +66,7 @@ UNMAPPABLE_TYPES = {
 }
 _KNOWN_SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "constraint", "voice_type",
                          "sensitive", "priorities", "max_length"}
-_KNOWN_CHOICE_COLUMNS = {"list_name", "name", "label", "emoji"}
+_KNOWN_CHOICE_COLUMNS = {"list_name", "name", "label", "emoji", "risk"}
 _KNOWN_SETTINGS = {"form_id", "form_title", "version", "default_language", "intro", "privacy_notice",
                    "audience_min_age", "audience_max_age", "priorities", "retention_months", "languages",
                    "title"}
@@ -164,11 +165,13 @@ def survey_to_xlsform(survey: Survey) -> bytes:
         ws.append(_row(header, {"type": "end_group"}))
 
     cs = wb.create_sheet(CHOICES)
-    choice_header = ["list_name", "name"] + [_lang_header("label", lang) for lang in langs] + ["emoji"]
+    # One list per question, so `risk` (options a lead must see) can differ between two yes/no questions.
+    choice_header = ["list_name", "name"] + [_lang_header("label", lang) for lang in langs] + ["emoji", "risk"]
     cs.append(choice_header)
     for q in survey.questions:
         for o in q.options:
-            cs.append([q.id, o.id] + [o.label.get(lang, "") for lang in langs] + [o.emoji or ""])
+            cs.append([q.id, o.id] + [o.label.get(lang, "") for lang in langs] + [o.emoji or "",
+                                                                               (q.risk or {}).get(o.id, "")])
 
     st = wb.create_sheet(SETTINGS)
     settings: dict[str, Any] = {
@@ -503,6 +506,8 @@ class _Importer:
             option: dict[str, Any] = {"id": _as_id(name), "label": self.wording(sheet, cells, "label") or ""}
             if cells.get("emoji"):
                 option["emoji"] = str(cells["emoji"])
+            if cells.get("risk"):
+                option["risk"] = str(cells["risk"]).strip()
             lists.setdefault(list_name, []).append((n, option))
         return lists
 
@@ -650,6 +655,9 @@ class _Importer:
                 q["type"] = "single"
             q["_option_rows"] = [row for row, _ in lists[list_name]]
             q["options"] = [dict(option) for _, option in lists[list_name]]
+            risk = {o["id"]: o.pop("risk") for o in q["options"] if o.get("risk")}
+            if risk:
+                q["risk"] = risk
         elif head == "text":
             q["type"] = "text"
         elif head in ("integer", "decimal", "int"):
