@@ -321,14 +321,19 @@ def seen_by(session: Session, item_id: int) -> tuple[tuple[str, datetime, int], 
     return tuple(sorted(((a, at, n) for a, at, n in rows), key=lambda r: r[1], reverse=True))
 
 
-def open_item(session: Session, actor: Actor, item_id: int, now: datetime | None = None) -> ItemDetail:
+def open_item(session: Session, actor: Actor, item_id: int, now: datetime | None = None,
+              audit: bool = True) -> ItemDetail:
     """The item in full: its indicators, the whole response in context, its history and who has seen it.
-    Audited (the look is counted in `seen_by` at once)."""
+
+    Audited as a look (counted in `seen_by` at once). `audit=False` only for the same look continuing
+    (the page re-drawing the item it already shows after a note or a decision).
+    """
     require(actor, SAFEGUARDING)
     now = now or utcnow()
     item = _item(session, item_id)
-    record(session, actor, "safeguarding_item_viewed", "safeguarding_item", item.id, at=now, status=item.status)
-    session.flush()
+    if audit:
+        record(session, actor, "safeguarding_item_viewed", "safeguarding_item", item.id, at=now, status=item.status)
+        session.flush()
     response = session.get(Response, item.response_id) if item.response_id else None
     texts = dict(session.execute(select(Answer.id, Answer.text).where(
         Answer.id.in_([i.answer_id for i in item.indicators if i.answer_id is not None]))).all())

@@ -210,6 +210,7 @@ def _export_responses(args) -> int:
     from voice.responses.exporter import export_responses
     from voice.surveys.registry import UnknownSurvey
 
+    _analyse_new_text()  # text not yet checked is checked first, so nothing flagged slips out unchecked
     try:
         with session_scope(_engine()) as session:
             report = export_responses(session, args.survey_id, args.out, campaign_name=args.campaign)
