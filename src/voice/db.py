@@ -133,6 +133,8 @@ def after_commit(session: Session, key: str, action: Callable[[Engine], None]) -
 
 
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released (SQLAlchemy says after_commit then too): wait for the real commit
     actions = session.info.pop(_AFTER_COMMIT, None)
     if not actions:
         return

@@ -169,8 +169,9 @@ def _summaries(session: Session, item_ids: list[int]) -> dict[int, tuple[int, st
 def list_queue(session: Session, actor: Actor, status: str | None = "open", *, category: str | None = None,
                campaign: str | None = None, now: datetime | None = None, limit: int = 500,
                already_seen: Iterable[int] | None = None) -> list[QueueItem]:
-    """Items for the lead, most urgent first: new before reviewed (overdue new first), then the most serious
-    category, then the newest. `status`: 'open' (new and reviewed), 'all', or one status.
+    """Items for the lead: new items left for over 24 hours first, then new before reviewed, newest first (an
+    item something was added to counts from then), and among items raised together (by one import or
+    catch-up) the most serious category first. `status`: 'open' (new and reviewed), 'all', or one status.
 
     Audited as a look at the queue, unless every item shown is in `already_seen` (the page refreshing
     itself every few seconds is not a new look until something new appears).
@@ -193,8 +194,9 @@ def list_queue(session: Session, actor: Actor, status: str | None = "open", *, c
         for i in rows
     ]
     status_order = {SG_NEW: 0, SG_REVIEWED: 1}
-    items.sort(key=lambda q: (not q.overdue, status_order.get(q.status, 2), rank(q.categories),
-                              -q.updated_at.timestamp(), -q.id))
+    # Items raised by one run (an import, a catch-up) share their time exactly: the most serious first.
+    items.sort(key=lambda q: (not q.overdue, status_order.get(q.status, 2), -q.updated_at.timestamp(),
+                              rank(q.categories), -q.id))
     shown = {q.id for q in items}
     if already_seen is None or not shown <= set(already_seen):
         record(session, actor, "safeguarding_queue_viewed", "safeguarding_queue", status or "open", at=now,

@@ -38,9 +38,7 @@ def menu_title(path: str, title: str, roles: frozenset[str]) -> str:
 
 
 def home_notice() -> None:
-    """On the lead's home page: how many items are new, with the way to the queue."""
-    from voice.ui.guard import page_link_if_listed
-
+    """On the lead's home page, above the links (the queue's is among them): how many items are new."""
     count = new_items()
     if count is None:
         return
@@ -49,4 +47,3 @@ def home_notice() -> None:
                    f"{'them' if count != 1 else 'it'}.")
     else:
         st.success("No new items in the safeguarding queue.")
-    page_link_if_listed(QUEUE_PAGE, label="Open the safeguarding queue")

@@ -20,7 +20,7 @@ from voice.analysis.safeguarding import (
     mark_reviewed, open_item, record_outcome,
 )
 from voice.db import DatabaseUnavailable, utcnow
-from voice.localtime import when
+from voice.localtime import local, when
 from voice.safeguarding.categories import label
 from voice.security.access import Actor
 from voice.ui.runtime import call
@@ -62,15 +62,14 @@ def _catch_up() -> None:
 def run(actor: Actor) -> None:
     _catch_up()
     st.title("Safeguarding queue")
-    st.write("Responses where something suggests a young person may be at risk: flagged words, and answers the "
-             "survey marks as a risk. Nothing has been done about any of them automatically: read each one and "
-             "decide. Times are UK time.")
     if notice := st.session_state.pop("staff_sg_notice", None):
         st.success(notice)
     opened = st.session_state.get("staff_sg_opened")
     if opened is not None:
         _detail(actor, int(opened))
         return
+    st.write("Responses where something suggests a young person may be at risk. Nothing has been done about "
+             "them automatically: read each one and decide. Times are UK time.")
     _filters(actor)
     _queue(actor)
 
@@ -80,13 +79,20 @@ def _filters(actor: Actor) -> None:
         choices = call(filter_choices, actor)
     except DatabaseUnavailable:
         choices = {"campaigns": [], "categories": []}
-    with st.container(horizontal=True, key="staff_sg_filters"):
-        st.selectbox("Status", STATUS_FILTERS, key="staff_sg_status",
-                     format_func=lambda s: FILTER_WORDS.get(s, STATUS_LABELS.get(s, s)))
-        st.selectbox("Category", ["", *choices["categories"]], key="staff_sg_category",
-                     format_func=lambda c: label(c) if c else "Every category")
-        st.selectbox("Campaign", ["", *choices["campaigns"]], key="staff_sg_campaign",
-                     format_func=lambda c: c or "Every campaign")
+    status = st.session_state.get("staff_sg_status") or "open"
+    category = st.session_state.get("staff_sg_category") or ""
+    campaign = st.session_state.get("staff_sg_campaign") or ""
+    showing = [FILTER_WORDS.get(status, STATUS_LABELS.get(status, status)),
+               label(category) if category else "every category", campaign or "every campaign"]
+    # Folded away (a phone's first screen is for the items), with what it shows now in its title.
+    with st.expander("Showing: " + plain(" · ".join(showing)), expanded=status != "open" or bool(category or campaign)):
+        with st.container(horizontal=True, key="staff_sg_filters"):
+            st.selectbox("Status", STATUS_FILTERS, key="staff_sg_status",
+                         format_func=lambda s: FILTER_WORDS.get(s, STATUS_LABELS.get(s, s)))
+            st.selectbox("Category", ["", *choices["categories"]], key="staff_sg_category",
+                         format_func=lambda c: label(c) if c else "Every category")
+            st.selectbox("Campaign", ["", *choices["campaigns"]], key="staff_sg_campaign",
+                         format_func=lambda c: c or "Every campaign")
 
 
 def _idle_too_long() -> bool:
@@ -115,7 +121,7 @@ def _queue(actor: Actor) -> None:
     st.session_state["staff_sg_seen"] = sorted(seen | {i.id for i in items})
     new = sum(i.status == "new" for i in items)
     overdue = [i for i in items if i.overdue]
-    st.caption(plain(f"{len(items)} item(s) shown, {new} new · checked {when(utcnow())} · "
+    st.caption(plain(f"{len(items)} item(s) shown, {new} new · checked at {local(utcnow()):%H:%M:%S %Z} · "
                      f"this list refreshes itself every {REFRESH_SECONDS} seconds"))
     if overdue:
         st.error(f"{len(overdue)} item(s) have been new for more than 24 hours: "
@@ -135,22 +141,22 @@ def _queue(actor: Actor) -> None:
 
 def _row(item: QueueItem) -> None:
     with st.container(border=True, key=f"staff_sg_row_{item.id}"):
-        flags = [f"**#{item.id}**", _status_badge(item.status)]
-        if item.overdue:
-            flags.append(":red-badge[Over 24 hours]")
-        flags.append(_category_badges(item.categories))
-        st.markdown(" ".join(flags))
-        details = [when(item.updated_at), item.group, item.survey_title]
-        if item.campaign:
-            details.append(item.campaign)
-        if item.indicators > 1:
-            details.append(f"{item.indicators} things raised it")
-        st.caption(plain(" · ".join(details)))
-        st.text(short(item.summary, 240) or "(nothing to show)")  # the young person's words, as written
-        if st.button(f"Open item #{item.id}", key=f"staff_sg_open_{item.id}"):
-            st.session_state["staff_sg_opened"] = item.id
-            st.session_state.pop("staff_sg_looked", None)
-            st.rerun()
+        content, action = st.columns([5, 1], vertical_alignment="center")
+        with content:
+            flags = [f"**#{item.id}**", _status_badge(item.status)]
+            if item.overdue:
+                flags.append(":red-badge[Over 24 hours]")
+            flags.append(_category_badges(item.categories))
+            st.markdown(" ".join(flags) + " " + plain(when(item.updated_at)))
+            st.text(short(item.summary, 240) or "(nothing to show)")  # the young person's words, as written
+            details = [item.group, item.survey_title, item.campaign,
+                       f"{item.indicators} things raised it" if item.indicators > 1 else ""]
+            st.caption(plain(" · ".join(d for d in details if d)))
+        with action:
+            if st.button(f"Open #{item.id}", key=f"staff_sg_open_{item.id}", width="stretch"):
+                st.session_state["staff_sg_opened"] = item.id
+                st.session_state.pop("staff_sg_looked", None)
+                st.rerun()
 
 
 def _back() -> None:
@@ -176,7 +182,8 @@ def _detail(actor: Actor, item_id: int) -> None:
         st.markdown(_status_badge(item.status) + " " + _category_badges(item.categories))
         if item.overdue:
             st.error("New for more than 24 hours.")
-        where = [item.survey_title, f"campaign {item.campaign}" if item.campaign else "", item.group,
+        where = [f"{item.survey_title} ({item.survey_id})", f"campaign {item.campaign}" if item.campaign else "",
+                 item.group,
                  f"sent {when(item.submitted_at)}" if item.submitted_at else "", f"raised {when(item.created_at)}"]
         if item.updated_at != item.created_at:
             where.append(f"last added to {when(item.updated_at)}")

@@ -234,3 +234,19 @@ def test_secrets_stay_out_of_the_settings_repr(monkeypatch):
     monkeypatch.setenv("VOICE_SMTP_PASSWORD", "hunter2")
     monkeypatch.setenv("VOICE_NOTIFY_WEBHOOK_URL", "https://example.webhook.office.com/secret-key")
     assert "hunter2" not in repr(notify_settings()) and "secret-key" not in repr(notify_settings())
+
+
+def test_after_commit_work_waits_for_the_real_commit_not_a_savepoint(session, published_surveys):
+    from voice.db import after_commit
+
+    ran = []
+    with session.begin_nested():
+        after_commit(session, "probe", lambda engine: ran.append(engine))
+    assert ran == []  # the savepoint was released, the transaction is still open
+    session.commit()
+    assert ran == [session.get_bind()]
+    session.scalar(select(func.count()).select_from(SafeguardingItem))  # a transaction is open again
+    after_commit(session, "probe", lambda engine: ran.append("again"))
+    session.rollback()
+    session.commit()
+    assert ran == [session.get_bind()]  # rolled back: never run

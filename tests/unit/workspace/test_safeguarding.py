@@ -86,18 +86,19 @@ def test_a_queue_refreshing_itself_is_not_a_new_look_until_something_new_shows(s
     assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "safeguarding_queue_viewed")).all()) == 2
 
 
-def test_most_urgent_first_then_most_serious_then_newest(session, make):
+def test_overdue_first_then_new_then_newest_and_the_most_serious_of_those_raised_together(session, make):
     make.response({"esafety_worries": "people are gangs near the park"})  # violence: less serious
     make.response({"esafety_worries": "sometimes I want to kill myself"})  # self-harm: most serious
-    make.response({"esafety_worries": "there was a knife fight near school"})  # violence, newer
+    make.response({"esafety_worries": "there was a knife fight near school"})  # violence
     analyse_new_answers(session)
-    items = session.scalars(select(SafeguardingItem).order_by(SafeguardingItem.id)).all()
-    gangs, self_harm, knife = items
-    knife.updated_at = gangs.updated_at + timedelta(minutes=5)
-    session.flush()
+    gangs, self_harm, knife = session.scalars(select(SafeguardingItem).order_by(SafeguardingItem.id)).all()
+    # Raised together (one catch-up): the most serious first, then the later one.
     assert [q.id for q in list_queue(session, LEAD)] == [self_harm.id, knife.id, gangs.id]
-    mark_reviewed(session, LEAD, self_harm.id)
-    assert [q.id for q in list_queue(session, LEAD)] == [knife.id, gangs.id, self_harm.id]  # new before reviewed
+    knife.updated_at = gangs.updated_at + timedelta(minutes=5)  # something was added to it later: newest
+    session.flush()
+    assert [q.id for q in list_queue(session, LEAD)] == [knife.id, self_harm.id, gangs.id]
+    mark_reviewed(session, LEAD, knife.id)
+    assert [q.id for q in list_queue(session, LEAD)] == [self_harm.id, gangs.id, knife.id]  # new before reviewed
     late = gangs.created_at + timedelta(hours=30)
     assert list_queue(session, LEAD, now=late)[0].overdue  # new for over 24 hours: first of all
 
