@@ -18,9 +18,9 @@ def _find_repo_dir() -> Path:
 
 
 # Safeguarding records are kept this long after a lead closes them (VOICE_SAFEGUARDING_RETENTION_YEARS).
-# Why 15: schools keep child protection records until the child is 25 (IRMS Information Management Toolkit
-# for Schools; Keeping Children Safe in Education). We never know a young person's age or name, and the
-# youngest who take our surveys are 10, so 15 years after closing covers every one of them. See docs/security.md.
+# Why 15: schools' records guidance (IRMS Information Management Toolkit for Schools) keeps child protection
+# records until the child is 25. We never know a young person's age or name, and the youngest who take our
+# surveys are 10, so 15 years after closing covers every one of them. See docs/security.md.
 DEFAULT_SAFEGUARDING_RETENTION_YEARS = 15
 # Responses started but never sent are removed after this many days (VOICE_UNFINISHED_RETENTION_DAYS):
 # they can hold sensitive answers, and nobody can use them.

@@ -220,11 +220,13 @@ def _retention_run(args: argparse.Namespace) -> int:
 
 def _erase(args: argparse.Namespace) -> int:
     from voice.security.access import SYSTEM
-    from voice.security.retention import NothingToErase, erase_response
+    from voice.security.retention import HeldForSafeguarding, NothingToErase, erase_response
 
     try:
         report = _in_session(lambda s: erase_response(s, SYSTEM, args.receipt_code))
-    except NothingToErase as exc:
+    except (NothingToErase, HeldForSafeguarding) as exc:
         return _problem(exc)
     print(f"Erased the response: {report.answers} answers and {report.quotes} quotes deleted.")
+    for item_id in report.safeguarding_records:
+        print(f"The safeguarding record #{item_id} stays, without the answers.")
     return 0

@@ -173,3 +173,17 @@ def test_erased_text_leaves_no_copy_in_the_database_file_or_its_wal(tmp_path, su
         assert not (tmp_path / "raw.db-wal").exists() or (tmp_path / "raw.db-wal").stat().st_size == 0
     finally:
         dispose_engine(url)
+
+
+def test_voice_erase_refuses_kindly_while_the_item_is_open(session, flagged, monkeypatch, capsys, database_url):
+    from voice.cli import main
+
+    response, item = flagged
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["erase", response.receipt_code]) == 1
+    assert f"close safeguarding item #{item.id}" in capsys.readouterr().err
+    _close(session, item)
+    session.commit()
+    assert main(["erase", response.receipt_code]) == 0
+    assert f"The safeguarding record #{item.id} stays" in capsys.readouterr().out
