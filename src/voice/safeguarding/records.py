@@ -140,22 +140,27 @@ def _insert_ignoring_conflicts(session: Session, table, rows: list[dict], *retur
     return list(session.execute(statement, rows))
 
 
-def _new_items(session: Session, response_ids: Sequence[int], counts: dict[int, int], now: datetime) -> list[int]:
-    """A new open item for each response (with where it came from); returns the ids this session created."""
+def _new_items(session: Session, fresh: dict[int, list[NewIndicator]], now: datetime) -> dict[int, int]:
+    """A new open item for each response (where it came from, its categories); {response id: item id} of the
+    items this session made (a response another session got to first is left out)."""
     rows = []
-    for chunk in _chunks(list(response_ids)):
+    response_ids = list(fresh)
+    for chunk in _chunks(response_ids):
         for response_id, survey_id, title, campaign, group in session.execute(
                 select(Response.id, Response.survey_id, SurveyRecord.title, Campaign.name, Group.name)
                 .outerjoin(SurveyRecord, SurveyRecord.id == Response.survey_id)
                 .outerjoin(Campaign, Campaign.id == Response.campaign_id)
                 .outerjoin(Group, Group.id == Response.group_id)
                 .where(Response.id.in_(chunk))):
+            indicators = fresh[response_id]
             rows.append({"response_id": response_id, "survey_id": survey_id, "survey_title": title or survey_id,
-                         "campaign": campaign or "", "group_name": group or "", "categories": [], "status": SG_NEW,
+                         "campaign": campaign or "", "group_name": group or "",
+                         "categories": merged(*(i.categories for i in indicators)), "status": SG_NEW,
                          "created_at": now, "updated_at": now, "released": False,
-                         "history": [event(now, "system", "created", indicators=counts.get(response_id, 0))]})
-    return [row[0] for row in _insert_ignoring_conflicts(session, SafeguardingItem.__table__, rows,
-                                                         SafeguardingItem.__table__.c.id)]
+                         "history": [event(now, "system", "created", indicators=len(indicators))]})
+    table = SafeguardingItem.__table__
+    return {response_id: item_id for item_id, response_id in
+            _insert_ignoring_conflicts(session, table, rows, table.c.id, table.c.response_id)}
 
 
 def raise_indicators(session: Session, indicators: Iterable[NewIndicator], now: datetime | None = None) -> Raised:
@@ -187,33 +192,36 @@ def raise_indicators(session: Session, indicators: Iterable[NewIndicator], now: 
     by_response: dict[int, list[NewIndicator]] = defaultdict(list)
     for ind in fresh:
         by_response[ind.response_id].append(ind)
-    response_ids = sorted(by_response)
 
-    existing = _open_items(session, response_ids)
-    created = set(_new_items(session, [r for r in response_ids if r not in existing],
-                             {r: len(v) for r, v in by_response.items()}, now))
-    open_now = _open_items(session, response_ids)  # includes items a concurrent session made just now
+    existing = _open_items(session, sorted(by_response))
+    created = _new_items(session, {r: v for r, v in by_response.items() if r not in existing}, now)
+    item_of = {**existing, **created}
+    missing = [r for r in by_response if r not in item_of]
+    if missing:  # another session made their open items a moment ago: join those
+        item_of.update(_open_items(session, missing))
 
-    rows = [{"item_id": open_now[ind.response_id], "answer_id": ind.answer_id, "kind": ind.kind,
+    rows = [{"item_id": item_of[ind.response_id], "answer_id": ind.answer_id, "kind": ind.kind,
              "categories": list(ind.categories), "question_id": ind.question_id,
              "question_label": ind.question_label, "option_id": ind.option_id, "option_label": ind.option_label,
              "matches": list(ind.matches), "why": ind.why, "created_at": now}
-            for ind in fresh if ind.response_id in open_now]
+            for ind in fresh if ind.response_id in item_of]
     table = SafeguardingIndicator.__table__
     added = _insert_ignoring_conflicts(session, table, rows, table.c.item_id, table.c.kind, table.c.categories)
     per_item: dict[int, list] = defaultdict(list)
     for item_id, kind, categories in added:
         per_item[item_id].append((kind, list(categories or [])))
     raised.indicators = len(added)
+    new_ids = set(created.values())
+    raised.new_items = sorted(i for i in new_ids if i in per_item)
+    raised.categories = merged(*(c for i in raised.new_items for _, c in per_item[i]))
 
-    for item in session.scalars(select(SafeguardingItem).where(SafeguardingItem.id.in_(list(per_item)))):
+    # Items that were open already (few): they take the new categories, and their history says what came.
+    joined = [i for i in per_item if i not in new_ids]
+    for item in session.scalars(select(SafeguardingItem).where(SafeguardingItem.id.in_(joined))) if joined else ():
         new_categories = merged(*(c for _, c in per_item[item.id]))
         item.categories = merged(item.categories or [], new_categories)
         item.updated_at = now
         raised.categories = merged(raised.categories, new_categories)
-        if item.id in created:
-            raised.new_items.append(item.id)
-            continue
         history = list(item.history or [])
         history.append(event(now, "system", "indicator_added", kinds=[k for k, _ in per_item[item.id]],
                              categories=new_categories))
@@ -222,7 +230,6 @@ def raise_indicators(session: Session, indicators: Iterable[NewIndicator], now: 
             item.status, item.reviewed_by, item.reviewed_at = SG_NEW, None, None
         item.history = history
         raised.updated_items.append(item.id)
-    raised.new_items.sort()
     raised.updated_items.sort()
     session.flush()
     return raised
