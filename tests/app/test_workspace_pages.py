@@ -101,6 +101,28 @@ def test_the_safeguarding_lead_reviews_and_closes_an_item(app_env, session, answ
     assert {"safeguarding_queue_viewed", "safeguarding_outcome_recorded", "safeguarding_note_added"} <= set(actions)
 
 
+def test_the_queue_filters_by_status_and_finds_an_item_by_number(app_env, session, answers):
+    from voice.analysis.safeguarding import mark_reviewed, record_outcome
+    from voice.security.access import Actor
+
+    open_page(app_env, "fran", ["facilitator"], "pages/workspace.py")  # flags the disclosure
+    item = session.scalars(select(SafeguardingItem)).one()
+    lead = Actor("dee", frozenset({"safeguarding_lead"}))
+    mark_reviewed(session, lead, item.id)
+    record_outcome(session, lead, item.id, "no_action", note="a song lyric")
+    session.commit()
+    at = open_page(app_env, "dee", ["safeguarding_lead"], "pages/safeguarding.py")
+    assert "Nothing in the queue." in [i.value for i in at.info]
+    at.selectbox(key="staff_sg_status").set_value("no_action").run()
+    assert not at.exception, at.exception
+    assert DISCLOSURE in [t.value for t in at.text]
+    at.selectbox(key="staff_sg_status").set_value("open").run()
+    at.number_input(key="staff_sg_find_number").set_value(item.id)
+    at.button(key="FormSubmitter:staff_sg_find-Open this item").click().run()
+    assert f"Item #{item.id}" in [s.value for s in at.subheader]
+    assert "a song lyric" in [t.value for t in at.text]
+
+
 def test_quotes_page_makes_and_approves_a_quote(app_env, session, answers):
     open_page(app_env, "fran", ["facilitator"], "pages/workspace.py")
     at = open_page(app_env, "fran", ["facilitator"], "pages/quotes.py")

@@ -19,13 +19,14 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.e2e.a11y import doc_screenshot
-from tests.e2e.conftest import DESKTOP, PHONE, ROOT, AppServer, _free_port, click_and_wait, wait_idle
+from tests.e2e.conftest import DESKTOP, PHONE, ROOT, AppServer, click_and_wait, wait_idle
+from tests.e2e.test_facilitator_and_dsl import PASSWORD, go, sign_in
+from tests.unit.safeguarding.mail import start_smtp, wait_for
 
 pytestmark = pytest.mark.e2e
 
 MAIN = "[data-testid='stMain']"
 NAV = "[data-testid='stSidebarNav']"
-PASSWORD = "orange kettle winter 42"
 WORDS = "a man from a game keeps asking for pics and says he will tell my friends if i stop"
 EXTRA = [  # a few more concerning answers beside the demo content, as a real queue would have
     ({"esafety_worries": "sometimes i want to end it all"}, {}),
@@ -34,24 +35,10 @@ EXTRA = [  # a few more concerning answers beside the demo content, as a real qu
 ]
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        from email import message_from_bytes
-        from email.policy import default
-
-        self.messages.append(message_from_bytes(envelope.original_content, policy=default))
-        return "250 OK"
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, surveys_dir):
     """An SMTP server, then the app (told to e-mail it) on its own SQLite database with demo content."""
     pytest.importorskip("aiosmtpd")
-    from aiosmtpd.controller import Controller
-
     from tests.unit.workspace.conftest import Maker
     from voice.analysis.store import analyse_new_answers
     from voice.db import dispose_engine, get_engine, session_scope, upgrade
@@ -60,9 +47,7 @@ def world(tmp_path_factory, surveys_dir):
     from voice.security.accounts import create_user
     from voice.surveys.registry import sync_survey_files
 
-    inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    smtp.start()
+    inbox, smtp = start_smtp()
     tmp = tmp_path_factory.mktemp("safeguarding-app")
     url = f"sqlite:///{tmp / 'voice.db'}"
     engine = get_engine(url)
@@ -77,28 +62,13 @@ def world(tmp_path_factory, surveys_dir):
             make.response(texts, group=make.group("DEMO-HILL", "Demo Hill Academy"), extra=closed)
         session.flush()
         analyse_new_answers(session)
-    env = {"VOICE_SMTP_HOST": "127.0.0.1", "VOICE_SMTP_PORT": str(smtp.port), "VOICE_SMTP_FROM": "voice@lrscp.example",
+    env = {"VOICE_SMTP_HOST": "127.0.0.1", "VOICE_SMTP_PORT": str(inbox.port), "VOICE_SMTP_FROM": "voice@lrscp.example",
            "VOICE_SMTP_TO": "dsl@lrscp.example", "VOICE_BASE_URL": "https://voice.lrscp.example"}
     app = AppServer(tmp, url, extra_env=env).start()
     yield app, engine, inbox
     app.stop()
     smtp.stop()
     dispose_engine(url)
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/sign_in")
-    wait_idle(page)
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    click_and_wait(page, page.get_by_role("button", name="Sign in"))
-    page.get_by_text(f"Signed in as {username}").first.wait_for()
-    wait_idle(page)
-
-
-def go(page, url_path: str) -> None:
-    # Follow the menu: loading an address would start a new, signed-out session. Link to /safeguarding only.
-    click_and_wait(page, page.locator(f"{NAV} a[href$='/{url_path}']").first)
 
 
 def young_person_sends(page, base: str) -> str:
@@ -125,15 +95,6 @@ def young_person_sends(page, base: str) -> str:
     return re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", page.inner_text(MAIN)).group(0)
 
 
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_the_lead_is_told_held_means_held_and_the_record_outlives_the_answers(world, browser):
     from voice.models import Answer, Response, SafeguardingItem
 
@@ -154,7 +115,7 @@ def test_the_lead_is_told_held_means_held_and_the_record_outlives_the_answers(wo
     receipt = young_person_sends(phone, app.url)
     phone.context.close()
     sent_at = time.monotonic()
-    assert _wait_for(lambda: WORDS in lead.inner_text(MAIN), timeout=40), "the new item did not appear"
+    assert wait_for(lambda: WORDS in lead.inner_text(MAIN), timeout=40, step=0.5), "the new item did not appear"
     assert time.monotonic() - sent_at < 35  # the list refreshes itself every 15 seconds
     assert lead.locator("[data-testid='stException']").count() == 0
     with engine.connect() as connection:
@@ -167,8 +128,8 @@ def test_the_lead_is_told_held_means_held_and_the_record_outlives_the_answers(wo
     doc_screenshot(lead, "desktop-safeguarding-queue", full_page=False)
 
     # 2. The e-mail arrives at the test's SMTP server, without the young person's words.
-    assert _wait_for(lambda: inbox.messages, timeout=20), "no e-mail arrived"
-    mail = inbox.messages[-1]
+    assert wait_for(lambda: inbox.messages, timeout=20, step=0.5), "no e-mail arrived"
+    mail = inbox.messages[-1][2]
     body = mail.get_content()
     assert mail["Subject"] == "Safeguarding queue: 1 new item" and mail["To"] == "dsl@lrscp.example"
     assert "https://voice.lrscp.example/safeguarding" in body and "Threats or blackmail" in body
@@ -226,14 +187,10 @@ def test_the_lead_is_told_held_means_held_and_the_record_outlives_the_answers(wo
     assert f"The safeguarding record #{item_id} stays, without the answers" in lead.inner_text(MAIN)
 
     go(lead, "safeguarding")
+    assert WORDS not in lead.inner_text(MAIN)  # closed: no longer in the open queue
     lead.locator(f"{MAIN} summary", has_text="Showing: Open").click()
-    status = lead.get_by_role("combobox", name="Status")
-    status.click()
-    status.press_sequentially("Action taken")
-    before = lead.inner_text(MAIN)
-    status.press("Enter")
-    wait_idle(lead, changed_from=before)
-    click_and_wait(lead, lead.locator(f".st-key-staff_sg_open_{item_id} button"))
+    lead.get_by_role("spinbutton", name="Item number").fill(str(item_id))
+    click_and_wait(lead, lead.get_by_role("button", name="Open this item"))
     record = lead.inner_text(MAIN)
     assert "Called the school's DSL" in record and "Referred to children's social care and CEOP" in record
     assert "answers were erased" in record and "Threats or blackmail" in record

@@ -8,8 +8,8 @@ How a message travels:
    waits for a mail server, and never fails because of one. A failed send is retried with a growing
    wait (1, 5, 15, 60 minutes, then hourly) by the same thread while the app runs; `voice analyse` and
    the lead's pages also send what is waiting (a crash loses nothing: the rows are in the database).
-3. A message holds counts, categories and a link to /safeguarding: never a young person's words, never
-   a group or school name (`compose` is the only place a message is written).
+3. A message holds counts, item numbers, categories and a link to /safeguarding: never a young person's
+   words, never a group or school name (`compose` is the only place a message is written).
 
 Settings (voice.config.NotifySettings, from VOICE_SMTP_* / VOICE_NOTIFY_WEBHOOK_URL / VOICE_BASE_URL):
 with neither e-mail nor a webhook set, nothing is queued and the queue page is the only signal.
@@ -57,6 +57,14 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _numbers(item_ids: list[int], most: int = 20) -> str:
+    """' (#12, #15)': item numbers let leads share out the work; they say nothing about anyone."""
+    if not item_ids:
+        return ""
+    shown = ", ".join(f"#{i}" for i in item_ids[:most])
+    return f" ({shown}{', …' if len(item_ids) > most else ''})"
+
+
 def compose(raised: Raised, base_url: str) -> Message:
     """The words of a notification. Counts, categories and a link only (tested: no answer text gets in)."""
     parts = []
@@ -69,8 +77,8 @@ def compose(raised: Raised, base_url: str) -> Message:
     body = "\n".join([
         "Young People's Voice: there is something new in the safeguarding queue.",
         "",
-        f"New items: {len(raised.new_items)}",
-        f"Items with something added: {len(raised.updated_items)}",
+        f"New items: {len(raised.new_items)}{_numbers(raised.new_items)}",
+        f"Items with something added: {len(raised.updated_items)}{_numbers(raised.updated_items)}",
         f"Categories: {labels(raised.categories)}",
         "",
         f"Please read them in the queue (sign in first): {link}",

@@ -93,6 +93,14 @@ def _filters(actor: Actor) -> None:
                          format_func=lambda c: label(c) if c else "Every category")
             st.selectbox("Campaign", ["", *choices["campaigns"]], key="staff_sg_campaign",
                          format_func=lambda c: c or "Every campaign")
+        # Straight to an item someone named ("item #254"), open or closed.
+        with st.form("staff_sg_find", border=False):
+            number = st.number_input("Item number", min_value=1, step=1, value=None, key="staff_sg_find_number",
+                                     placeholder="e.g. 254")
+            if st.form_submit_button("Open this item") and number:
+                st.session_state["staff_sg_opened"] = int(number)
+                st.session_state.pop("staff_sg_looked", None)
+                st.rerun()
 
 
 def _idle_too_long() -> bool:

@@ -5,17 +5,15 @@ when the mail server is down; and no young person's words in any message."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
-from email import message_from_bytes
-from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.unit.safeguarding.conftest import WEBCAM_THREAT
+from tests.unit.safeguarding.mail import free_port, start_smtp, wait_for
 from voice.models import NotificationOutbox, SafeguardingItem
 from voice.safeguarding import notify
 from voice.safeguarding.records import Raised
@@ -23,54 +21,16 @@ from voice.safeguarding.records import Raised
 WORDS = "my stepdad hits me and I am scared to go home"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list = []
-        self.logins: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
-                              message_from_bytes(envelope.original_content, policy=default)))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp(monkeypatch):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult
-
-    inbox = Inbox()
-    inbox.port = port = _free_port()
-
-    def authenticator(server, session, envelope, mechanism, auth_data):
-        inbox.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=auth_data.password == b"letmein")
-
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
-                            auth_require_tls=False)
-    controller.start()
-    for name, value in {"VOICE_SMTP_HOST": "127.0.0.1", "VOICE_SMTP_PORT": str(port),
+    inbox, controller = start_smtp()
+    for name, value in {"VOICE_SMTP_HOST": "127.0.0.1", "VOICE_SMTP_PORT": str(inbox.port),
                         "VOICE_SMTP_FROM": "voice@partnership.example",
                         "VOICE_SMTP_TO": "dsl1@partnership.example, dsl2@partnership.example",
                         "VOICE_BASE_URL": "https://voice.partnership.example/"}.items():
         monkeypatch.setenv(name, value)
     yield inbox
     controller.stop()
-
-
-def _wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _submit(session, words=WORDS, extra=None) -> str:
@@ -93,7 +53,7 @@ def test_a_submitted_disclosure_sends_one_e_mail_after_the_commit_without_the_wo
     assert smtp.messages == []  # nothing leaves before the commit
     session.commit()
     notify.wait_for_sender(session.get_bind())
-    assert _wait_for(lambda: len(smtp.messages) == 1)
+    assert wait_for(lambda: len(smtp.messages) == 1)
     sender, recipients, message = smtp.messages[0]
     assert sender == "voice@partnership.example"
     assert recipients == ["dsl1@partnership.example", "dsl2@partnership.example"]
@@ -123,7 +83,7 @@ def test_an_addition_to_an_open_item_is_announced_too(session, published_surveys
                                                                    ("sexual_abuse",))]))
     session.commit()
     notify.wait_for_sender(session.get_bind())
-    assert _wait_for(lambda: len(smtp.messages) == 2)
+    assert wait_for(lambda: len(smtp.messages) == 2)
     assert smtp.messages[1][2]["Subject"] == "Safeguarding queue: 1 item with something added"
 
 
@@ -133,13 +93,13 @@ def test_credentials_are_used_when_set(session, published_surveys, smtp, monkeyp
     _submit(session)
     session.commit()
     notify.wait_for_sender(session.get_bind())
-    assert _wait_for(lambda: len(smtp.messages) == 1)
+    assert wait_for(lambda: len(smtp.messages) == 1)
     assert smtp.logins == [("voice-app", "letmein")]
 
 
 def test_a_mail_server_that_is_down_never_holds_up_the_submit_and_nothing_is_lost(session, published_surveys,
                                                                                   monkeypatch, smtp):
-    port = _free_port()  # nothing listens here
+    port = free_port()  # nothing listens here
     monkeypatch.setenv("VOICE_SMTP_PORT", str(port))
     started = time.perf_counter()
     receipt = _submit(session)
@@ -152,7 +112,7 @@ def test_a_mail_server_that_is_down_never_holds_up_the_submit_and_nothing_is_los
         session.rollback()  # a fresh look each time (a read transaction keeps seeing its snapshot)
         return bool(session.scalar(select(NotificationOutbox.last_error)))
 
-    assert _wait_for(failed_once)
+    assert wait_for(failed_once)
     row = session.scalars(select(NotificationOutbox)).one()
     assert row.attempts == 1
     assert row.sent_at is None and "email" in row.last_error and row.next_attempt_at > row.created_at
@@ -212,7 +172,7 @@ def test_a_teams_style_webhook_is_posted_without_the_words(session, published_su
         _submit(session)
         session.commit()
         notify.wait_for_sender(session.get_bind())
-        assert _wait_for(lambda: len(Hook.received) == 1)
+        assert wait_for(lambda: len(Hook.received) == 1)
     finally:
         server.shutdown()
     kind, payload = Hook.received[0]
@@ -226,6 +186,7 @@ def test_the_words_of_a_message_come_only_from_counts_and_categories():
                              "http://localhost:8501/")
     assert message.subject == "Safeguarding queue: 2 new items and 1 item with something added"
     assert "Self-harm or suicide, X y" in message.body and "http://localhost:8501/safeguarding" in message.body
+    assert "New items: 2 (#4, #5)" in message.body and "Items with something added: 1 (#2)" in message.body
 
 
 def test_secrets_stay_out_of_the_settings_repr(monkeypatch):
