@@ -144,14 +144,14 @@ def _new_items(session: Session, fresh: dict[int, list[NewIndicator]], now: date
     """A new open item for each response (where it came from, its categories); {response id: item id} of the
     items this session made (a response another session got to first is left out)."""
     rows = []
-    response_ids = list(fresh)
+    response_ids = sorted(fresh)
     for chunk in _chunks(response_ids):
         for response_id, survey_id, title, campaign, group in session.execute(
                 select(Response.id, Response.survey_id, SurveyRecord.title, Campaign.name, Group.name)
                 .outerjoin(SurveyRecord, SurveyRecord.id == Response.survey_id)
                 .outerjoin(Campaign, Campaign.id == Response.campaign_id)
                 .outerjoin(Group, Group.id == Response.group_id)
-                .where(Response.id.in_(chunk))):
+                .where(Response.id.in_(chunk)).order_by(Response.id)):  # item numbers follow the responses
             indicators = fresh[response_id]
             rows.append({"response_id": response_id, "survey_id": survey_id, "survey_title": title or survey_id,
                          "campaign": campaign or "", "group_name": group or "",
