@@ -181,15 +181,17 @@ def drain(engine: Engine, settings: NotifySettings | None = None, now: datetime 
             row = session.get(NotificationOutbox, row_id)
             done = [c for c in (row.sent_to or "").split(",") if c]
             message = Message(row.subject, row.body)
-            errors = []
-            for channel in channels:
-                if channel in done:
-                    continue  # sent by an earlier attempt: never twice
-                try:
-                    (send_email if channel == EMAIL else send_webhook)(message, settings)
-                    done.append(channel)
-                except Exception as exc:  # noqa: BLE001 - any failure is retried; the reason is kept
-                    errors.append(f"{channel}: {exc.__class__.__name__}: {str(exc)[:200]}")
+        errors = []  # sent with no transaction open: a slow mail server holds up nobody's writes
+        for channel in channels:
+            if channel in done:
+                continue  # sent by an earlier attempt: never twice
+            try:
+                (send_email if channel == EMAIL else send_webhook)(message, settings)
+                done.append(channel)
+            except Exception as exc:  # noqa: BLE001 - any failure is retried; the reason is kept
+                errors.append(f"{channel}: {exc.__class__.__name__}: {str(exc)[:200]}")
+        with session_scope(engine) as session:
+            row = session.get(NotificationOutbox, row_id)
             row.sent_to = ",".join(done)
             row.claimed_until = None
             if errors:
