@@ -6,6 +6,7 @@ import streamlit as st
 
 from voice.ui.layout import apply_layout
 from voice.ui.navigation import default_page, hidden_pages_for, pages_for, sign_in_addresses
+from voice.ui.safeguarding_badge import menu_title
 from voice.ui.session import check_session, current_roles, show_notice, sidebar_account
 from voice.ui.sign_in_page import page_for as sign_in_page_for
 
@@ -19,8 +20,8 @@ roles = current_roles()
 home = default_page(roles, survey_link="survey" in st.query_params or "resume" in st.query_params)
 sections: dict[str, list] = {}
 for spec in pages_for(roles):
-    page = st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.path == home)
+    page = st.Page(str(ROOT / spec.path), title=menu_title(spec.path, spec.title, roles), icon=spec.icon,
+                   url_path=spec.url_path, default=spec.path == home)
     sections.setdefault(spec.section, []).append(page)
 for spec in hidden_pages_for(roles):
     sections.setdefault(spec.section, []).append(

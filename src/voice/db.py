@@ -58,6 +58,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={sqlite_busy_timeout_ms()}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not just unlinked: an erased answer leaves no copy in the
+    # file (some builds default to it, others do not: say so here). The WAL is truncated after an erasure.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -111,6 +114,55 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# --- work that must wait for the commit -------------------------------------------------------
+
+_AFTER_COMMIT = "voice_after_commit"
+
+
+def after_commit(session: Session, key: str, action: Callable[[Engine], None]) -> None:
+    """Run `action(engine)` once, after this session's transaction commits (never if it rolls back).
+
+    For work that must not happen before the data is safely stored, nor hold up the transaction:
+    telling the safeguarding leads (voice.safeguarding.notify), truncating the WAL after an erasure.
+    The same `key` twice in one transaction runs once. A failing action is logged, never raised: the
+    commit has already happened.
+    """
+    session.info.setdefault(_AFTER_COMMIT, {})[key] = action
+
+
+def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released (SQLAlchemy says after_commit then too): wait for the real commit
+    actions = session.info.pop(_AFTER_COMMIT, None)
+    if not actions:
+        return
+    engine = session.get_bind()
+    for key, action in actions.items():
+        try:
+            action(engine)
+        except Exception:  # the data is committed; a failure here must not look like a failed save
+            log.exception("after-commit action %s failed", key)
+
+
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+event.listen(Session, "after_commit", _run_after_commit)
+event.listen(Session, "after_rollback", _forget_after_commit)
+
+
+def checkpoint_wal(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database and truncate it, so erased text has no copy left
+    in the -wal file. A no-op elsewhere (PostgreSQL's own log is the operator's to manage)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        log.warning("WAL checkpoint could not finish (the database was busy); the next one will")
 
 
 def _is_transient(exc: Exception) -> bool:

@@ -78,18 +78,49 @@ def test_the_safeguarding_lead_reviews_and_closes_an_item(app_env, session, answ
     open_page(app_env, "fran", ["facilitator"], "pages/workspace.py")  # the pipeline runs, flagging one answer
     at = open_page(app_env, "dee", ["safeguarding_lead"], "pages/safeguarding.py")
     assert not at.exception, at.exception
-    at.button(key="staff_sg_open").click().run()
-    assert DISCLOSURE in [t.value for t in at.text]
-    at.button(key="FormSubmitter:staff_sg_review-Mark as reviewed").click().run()
     item = session.scalars(select(SafeguardingItem)).one()
+    assert DISCLOSURE in [t.value for t in at.text]  # the words are in the list, as typed
+    at.button(key=f"staff_sg_open_{item.id}").click().run()
+    assert not at.exception, at.exception
+    assert DISCLOSURE in [t.value for t in at.text] and "What raised it" in texts(at)
+    at.button(key="FormSubmitter:staff_sg_review-Mark as reviewed").click().run()
     session.refresh(item)
     assert (item.status, item.reviewed_by) == ("reviewed", "dee")
     at.text_area(key="staff_sg_outcome_note").input("Passed to the school's DSL")
     at.button(key="FormSubmitter:staff_sg_outcome-Record outcome").click().run()
     session.refresh(item)
     assert (item.status, item.outcome_by) == ("action_taken", "dee")
-    actions = set(session.scalars(select(AuditEvent.action)))
-    assert {"safeguarding_queue_viewed", "safeguarding_item_viewed", "safeguarding_outcome_recorded"} <= actions
+    at.text_area(key="staff_sg_note_text").input("School confirmed support is in place")
+    at.button(key="FormSubmitter:staff_sg_add_note-Add note").click().run()
+    session.refresh(item)
+    assert item.history[-1]["note"] == "School confirmed support is in place"
+    assert "School confirmed support is in place" in [t.value for t in at.text]
+    actions = [a for a in session.scalars(select(AuditEvent.action)) if a.startswith("safeguarding")]
+    # One look at the item, however many times the page redraws it after a decision or a note.
+    assert actions.count("safeguarding_item_viewed") == 1
+    assert {"safeguarding_queue_viewed", "safeguarding_outcome_recorded", "safeguarding_note_added"} <= set(actions)
+
+
+def test_the_queue_filters_by_status_and_finds_an_item_by_number(app_env, session, answers):
+    from voice.analysis.safeguarding import mark_reviewed, record_outcome
+    from voice.security.access import Actor
+
+    open_page(app_env, "fran", ["facilitator"], "pages/workspace.py")  # flags the disclosure
+    item = session.scalars(select(SafeguardingItem)).one()
+    lead = Actor("dee", frozenset({"safeguarding_lead"}))
+    mark_reviewed(session, lead, item.id)
+    record_outcome(session, lead, item.id, "no_action", note="a song lyric")
+    session.commit()
+    at = open_page(app_env, "dee", ["safeguarding_lead"], "pages/safeguarding.py")
+    assert "Nothing in the queue." in [i.value for i in at.info]
+    at.selectbox(key="staff_sg_status").set_value("no_action").run()
+    assert not at.exception, at.exception
+    assert DISCLOSURE in [t.value for t in at.text]
+    at.selectbox(key="staff_sg_status").set_value("open").run()
+    at.number_input(key="staff_sg_find_number").set_value(item.id)
+    at.button(key="FormSubmitter:staff_sg_find-Open this item").click().run()
+    assert f"Item #{item.id}" in [s.value for s in at.subheader]
+    assert "a song lyric" in [t.value for t in at.text]
 
 
 def test_quotes_page_makes_and_approves_a_quote(app_env, session, answers):

@@ -26,6 +26,7 @@ from voice.db import utcnow
 from voice.models import Answer, SafeguardingItem, TextAnalysis, ThemeReview
 from voice.models.analysis import SG_ACTION_TAKEN, SG_NO_ACTION
 from voice.models.analysis_examples import EXAMPLE_CONCERN, EXAMPLE_SENTIMENT, AnalysisExample
+from voice.models.safeguarding import INDICATOR_TEXT
 from voice.security.access import Actor, require
 from voice.security.audit import record
 from voice.security.roles import FACILITATOR, SAFEGUARDING
@@ -50,13 +51,21 @@ def _upsert(session: Session, answer_id: int, kind: str, actor: Actor, at: datet
 
 
 def keep_outcome(session: Session, actor: Actor, item: SafeguardingItem, now: datetime | None = None) -> None:
-    """Keep a lead's outcome on a flagged answer as a labelled example (see the module docstring)."""
+    """Keep a lead's outcome on an item's flagged free-text answers as labelled examples (see the module
+    docstring). Closed-answer indicators carry no text to learn from; an erased answer has none left."""
     require(actor, SAFEGUARDING)
     if item.status == SG_ACTION_TAKEN:
-        _upsert(session, item.answer_id, EXAMPLE_CONCERN, actor, now or utcnow(), concern=True,
-                categories=list(item.categories or []))
+        label: dict = {"concern": True}
     elif item.status == SG_NO_ACTION and item.released:
-        _upsert(session, item.answer_id, EXAMPLE_CONCERN, actor, now or utcnow(), concern=False, categories=[])
+        label = {"concern": False, "categories": []}
+    else:
+        return
+    for indicator in item.indicators:
+        if indicator.kind != INDICATOR_TEXT or indicator.answer_id is None:
+            continue
+        categories = label.get("categories", list(indicator.categories or item.categories or []))
+        _upsert(session, indicator.answer_id, EXAMPLE_CONCERN, actor, now or utcnow(), concern=label["concern"],
+                categories=categories)
 
 
 def _visible_analysis(session: Session, answer_id: int) -> TextAnalysis:

@@ -3,8 +3,9 @@
 Effective themes = the automatic codes, minus those a facilitator rejected, plus those they added
 (or accepted). A facilitator's decision always wins over the codebook.
 
-Answers the concern lexicon flagged are for designated safeguarding leads only: they never appear here
-unless a lead closed the item with "no action" and released it back to the workspace.
+Answers the concern lexicon flagged, and every free-text answer of a response with an open safeguarding
+item, are for designated safeguarding leads only (voice.safeguarding.held): they appear here only once
+a lead closed the item (the flagged answers themselves only if the lead released them).
 """
 
 from __future__ import annotations
@@ -14,24 +15,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from voice.analysis.store import active_codebook
 from voice.db import utcnow
 from voice.models import (
-    Answer, Campaign, Response, SafeguardingItem, SurveyRecord, TextAnalysis, ThemeReview,
+    Answer, Campaign, Response, SurveyRecord, TextAnalysis, ThemeReview,
 )
 from voice.models.analysis import ACCEPTED, ADDED, DECISIONS, REJECTED
+from voice.safeguarding.held import visible_text
 from voice.security.access import Actor, require
 from voice.security.roles import FACILITATOR
 
 
 def visible_to_facilitators():
-    """SQL condition on Answer/TextAnalysis: analysed and not held back for the safeguarding leads."""
-    held = exists().where(SafeguardingItem.answer_id == Answer.id, SafeguardingItem.released.is_(False))
-    released = exists().where(SafeguardingItem.answer_id == Answer.id, SafeguardingItem.released.is_(True))
-    return or_(and_(TextAnalysis.concern_flag.is_(False), ~held), released)
+    """SQL condition on Answer/TextAnalysis: not held back for the safeguarding leads (voice.safeguarding.held)."""
+    return visible_text(Answer.id, Answer.response_id, TextAnalysis.concern_flag)
 
 
 def effective_themes(auto: Iterable[str], decisions: Mapping[str, str]) -> list[str]:

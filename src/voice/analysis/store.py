@@ -7,8 +7,9 @@
       already analysed under the same versions is copied, not re-run);
     * only the codebook changed: only the themes `themes_affected` names are re-checked; sentiment and
       concerns are kept, and rows whose themes cannot change are only re-stamped.
-- A flagged answer becomes one SafeguardingItem for the designated safeguarding leads. Nothing else
-  happens to anyone automatically.
+- A flagged answer, and a closed answer its survey marks as a risk, become indicators on ONE safeguarding
+  item per response for the designated safeguarding leads (voice.safeguarding.records), who are told
+  after the commit (voice.safeguarding.notify). Nothing else happens to anyone automatically.
 - Analysis of a submitted response runs OFF the young person's request: `on_submitted` queues the
   response for a per-process background worker once the submit has committed; the worker's sweep,
   the safeguarding page and `voice analyse` catch up on anything a dying process left behind.
@@ -35,7 +36,8 @@ from voice.analysis import DefinitionError
 from voice.analysis.codebook import Codebook, codebook_to_yaml, parse_codebook, themes_affected
 from voice.analysis.concerns import ConcernLexicon, load_lexicon
 from voice.db import session_scope, utcnow, with_retry
-from voice.models import Answer, CodebookVersion, Response, SafeguardingItem, TextAnalysis
+from voice.models import Answer, CodebookVersion, Response, TextAnalysis
+from voice.safeguarding.records import NewIndicator
 from voice.security.access import Actor, require
 from voice.security.audit import record
 from voice.security.roles import FACILITATOR
@@ -56,6 +58,7 @@ class AnalysisCounts:
     recoded: int = 0  # of those, answers whose automatic themes actually changed
     restamped: int = 0  # answers moved to the new codebook version untouched (their themes cannot change)
     flagged: int = 0  # new safeguarding items
+    added_to_items: int = 0  # open items that got another indicator
 
     @property
     def total(self) -> int:
@@ -255,8 +258,8 @@ def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
 
 
 def _analyse_rows(session: Session, pending: list, codebook: Codebook, lexicon: ConcernLexicon,
-                  counts: AnalysisCounts) -> None:
-    """Analyse (answer_id, text, response_id, survey_id) rows and store results and safeguarding items."""
+                  counts: AnalysisCounts) -> list[NewIndicator]:
+    """Analyse (answer_id, text, response_id, survey_id) rows; store the results, return the flags found."""
     from voice.analysis.pipeline import AnalysisCache
 
     hashes = {row[0]: text_hash(row[1]) for row in pending}
@@ -273,7 +276,7 @@ def _analyse_rows(session: Session, pending: list, codebook: Codebook, lexicon: 
             })
     cache = AnalysisCache(codebook, lexicon)
     now = utcnow()
-    rows, items = [], []
+    rows, flags = [], []
     for answer_id, text, response_id, survey_id in pending:
         h = hashes[answer_id]
         result = known.get(h)
@@ -295,16 +298,24 @@ def _analyse_rows(session: Session, pending: list, codebook: Codebook, lexicon: 
                      "lexicon_version": lexicon.version, "analysed_at": now,
                      **{k: v for k, v in result.items() if not k.startswith("_")}})
         if result["concern_flag"]:
-            items.append({"answer_id": answer_id, "response_id": response_id, "survey_id": survey_id,
-                          "categories": result["concern_categories"], "matches": result["_matches"] or [],
-                          "status": "new", "created_at": now, "note": ""})
+            flags.append(NewIndicator(response_id, answer_id, "text", tuple(result["concern_categories"]),
+                                      matches=tuple(result["_matches"] or ())))
     counts.distinct_texts += len(cache)
     _insert_ignoring_duplicates(session, TextAnalysis, rows)
-    if items:
-        existing = set(session.scalars(select(SafeguardingItem.answer_id).where(
-            SafeguardingItem.answer_id.in_([i["answer_id"] for i in items]))))
-        fresh_items = [i for i in items if i["answer_id"] not in existing]
-        counts.flagged += _insert_ignoring_duplicates(session, SafeguardingItem, fresh_items) if fresh_items else 0
+    return flags
+
+
+def _raise(session: Session, flags: list[NewIndicator], counts: AnalysisCounts,
+           response_ids: Sequence[int] | None = None) -> None:
+    """Free-text flags and marked closed answers become safeguarding items; the leads are told after the commit."""
+    from voice.safeguarding import notify
+    from voice.safeguarding.markers import screen_closed_answers
+    from voice.safeguarding.records import raise_indicators
+
+    raised = raise_indicators(session, [*flags, *screen_closed_answers(session, response_ids)])
+    counts.flagged += len(raised.new_items)
+    counts.added_to_items += len(raised.updated_items)
+    notify.enqueue(session, raised)
 
 
 def _recode(session: Session, old_version: str, codebook: Codebook, counts: AnalysisCounts,
@@ -380,6 +391,7 @@ def analyse_new_answers(session: Session, progress: Progress | None = None, *, c
     pending_total = session.scalar(select(func.count()).select_from(_pending_answers_query().subquery())) or 0
     total = to_recode + pending_total
     if total == 0:
+        _raise(session, [], counts)  # closed answers of responses not yet checked against the survey's markers
         if progress:
             progress(1.0, "All answers are analysed.")
         return counts
@@ -392,15 +404,18 @@ def analyse_new_answers(session: Session, progress: Progress | None = None, *, c
     # 3. Answers with no result yet.
     last_id = 0
     query = _pending_answers_query()
+    flags: list[NewIndicator] = []
     while True:
         batch = session.execute(query.where(Answer.id > last_id).limit(BATCH)).all()
         if not batch:
             break
         last_id = batch[-1][0]
-        _analyse_rows(session, [tuple(r) for r in batch], codebook, lexicon, counts)
+        flags += _analyse_rows(session, [tuple(r) for r in batch], codebook, lexicon, counts)
         done += len(batch)
         if progress:
             progress(min(1.0, done / total), f"Analysing new answers: {done:,} of {total:,}")
+    # 4. One item per response, whatever raised it (free text and closed answers together).
+    _raise(session, flags, counts)
     session.flush()
     if progress:
         progress(1.0, "All answers are analysed.")
@@ -408,14 +423,14 @@ def analyse_new_answers(session: Session, progress: Progress | None = None, *, c
 
 
 def analyse_response(session: Session, response_id: int) -> AnalysisCounts:
-    """Code one response's free-text answers now (right after it is submitted)."""
+    """Code one response's free-text answers and check its closed answers now (right after it is submitted)."""
     _, codebook = active_codebook(session)
     lexicon = current_lexicon()
     counts = AnalysisCounts()
     pending = session.execute(_pending_answers_query().where(Answer.response_id == response_id)).all()
-    if pending:
-        _analyse_rows(session, [tuple(r) for r in pending], codebook, lexicon, counts)
-        session.flush()
+    flags = _analyse_rows(session, [tuple(r) for r in pending], codebook, lexicon, counts) if pending else []
+    _raise(session, flags, counts, [response_id])
+    session.flush()
     return counts
 
 

@@ -68,7 +68,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"Analysed {counts.analysed} new answers ({counts.distinct_texts} distinct texts run, "
           f"{counts.reused} reused); re-checked {counts.rechecked} for changed themes, {counts.recoded} changed, "
-          f"{counts.restamped} re-stamped; {counts.flagged} new safeguarding items.")
+          f"{counts.restamped} re-stamped; {counts.flagged} new safeguarding items"
+          + (f", {counts.added_to_items} items with something added." if counts.added_to_items else "."))
+    from voice.safeguarding.notify import report_line, send_waiting
+
+    line = report_line(send_waiting(engine))
+    if line:
+        print(line)
     return 0
 
 

@@ -26,6 +26,7 @@ from voice.evidence.plan_file import PlanSpec, load_plan_file
 from voice.models import Measure, PlanAction, PlanPeriod, Priority, Quote, RagStatus, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
 from voice.models.priorities import POLARITIES, RAG_STATUSES
+from voice.safeguarding.held import withheld
 
 DEFAULT_PLAN_FILE = "priorities_2020-21.yaml"
 CODEBOOK_FILE = "codebook.yaml"
@@ -438,7 +439,8 @@ def priority_evidence(session: Session, priority_id: int, codebook=None) -> Prio
     themes = [ThemeLink(t.id, t.name) for t in _codebook_themes(codebook) if priority.key in t.priorities]
     theme_ids = {t.id for t in themes}
     quotes = []
-    for q in session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED).order_by(Quote.id)):
+    for q in session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED,
+                                                 ~withheld(Quote.answer_id, Quote.response_id)).order_by(Quote.id)):
         if priority.key in (q.priority_ids or []):
             via = "priority"
         else:

@@ -26,6 +26,7 @@ from voice.models import (
     Answer, Campaign, Group, Quote, Response, SurveyRecord, SurveyVersion, TextAnalysis, ThemeReview,
 )
 from voice.models.evidence import QUOTE_APPROVED, QUOTE_DRAFT
+from voice.safeguarding.held import withheld
 from voice.security.access import Actor, require
 from voice.security.audit import record
 from voice.security.roles import FACILITATOR
@@ -281,7 +282,8 @@ def discard_quote(session: Session, actor: Actor, quote_id: int) -> None:
 
 def list_quotes(session: Session, actor: Actor, status: str | None = None) -> list[QuoteView]:
     require(actor, FACILITATOR)
-    query = select(Quote).order_by(Quote.id.desc())
+    # A quote whose response is now held for the safeguarding leads (a later indicator) leaves the workspace too.
+    query = select(Quote).where(~withheld(Quote.answer_id, Quote.response_id)).order_by(Quote.id.desc())
     if status:
         query = query.where(Quote.status == status)
     return [_view(q) for q in session.scalars(query)]
@@ -289,7 +291,8 @@ def list_quotes(session: Session, actor: Actor, status: str | None = None) -> li
 
 def approved_quotes(session: Session, priority_id: str | None = None, theme_id: str | None = None) -> list[ApprovedQuote]:
     """Approved quotes only, newest approval first: the one way other code (priorities, reports) reads quotes."""
-    query = select(Quote).where(Quote.status == QUOTE_APPROVED).order_by(Quote.approved_at.desc(), Quote.id.desc())
+    query = (select(Quote).where(Quote.status == QUOTE_APPROVED, ~withheld(Quote.answer_id, Quote.response_id))
+             .order_by(Quote.approved_at.desc(), Quote.id.desc()))
     out = []
     for q in session.scalars(query):
         themes, priorities = tuple(q.theme_ids or ()), tuple(q.priority_ids or ())

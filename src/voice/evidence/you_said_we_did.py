@@ -21,6 +21,7 @@ from voice.evidence.priorities import _clean, _period, check_priority_keys, know
 from voice.models import Campaign, Group, Quote, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
+from voice.safeguarding.held import withheld
 
 # Status in words a young person reads on the public page and the sheet.
 STATUS_WORDS = {
@@ -272,8 +273,9 @@ def _views(session: Session, items: list[YouSaidWeDid], today: date | None = Non
     today = today or utcnow().date()
     quote_ids = {q for i in items for q in (i.quote_ids or [])}
     # Approved only, checked again here: a quote withdrawn after linking must disappear everywhere.
-    quotes = {q.id: q for q in session.scalars(select(Quote).where(Quote.id.in_(quote_ids),
-                                                                   Quote.status == QUOTE_APPROVED))} if quote_ids else {}
+    quotes = {q.id: q for q in session.scalars(select(Quote).where(
+        Quote.id.in_(quote_ids), Quote.status == QUOTE_APPROVED,
+        ~withheld(Quote.answer_id, Quote.response_id)))} if quote_ids else {}
     group_ids = {i.group_id for i in items if i.group_id}
     groups = dict(session.execute(select(Group.id, Group.code).where(Group.id.in_(group_ids))).all()) if group_ids else {}
     return [ItemView(
@@ -335,5 +337,6 @@ def items_for_priority(session: Session, period_id: str, key: str) -> list[ItemV
 
 def approved_quotes(session: Session) -> list[QuoteShown]:
     """Quotes a facilitator may link: approved ones only."""
-    rows = session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED).order_by(Quote.id.desc()))
+    rows = session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED,
+                                               ~withheld(Quote.answer_id, Quote.response_id)).order_by(Quote.id.desc()))
     return [QuoteShown(q.id, q.text, q.attribution) for q in rows]

@@ -9,6 +9,7 @@ from voice.models.security import AuditEvent, User, WebSession, WebTicket
 from voice.models.editor import SurveyDraft
 from voice.models.analysis import CodebookVersion, SafeguardingItem, TextAnalysis, ThemeReview
 from voice.models.analysis_examples import AnalysisExample
+from voice.models.safeguarding import NotificationOutbox, SafeguardingIndicator, SafeguardingScreening
 
 __all__ = [
     "AnalysisExample",
@@ -20,13 +21,16 @@ __all__ = [
     "CodebookVersion",
     "Group",
     "Measure",
+    "NotificationOutbox",
     "PlanAction",
     "PlanPeriod",
     "Priority",
     "Quote",
     "RagStatus",
     "Response",
+    "SafeguardingIndicator",
     "SafeguardingItem",
+    "SafeguardingScreening",
     "SurveyDraft",
     "SurveyRecord",
     "SurveyVersion",

@@ -2,15 +2,16 @@
 
 Results are keyed on the codebook and lexicon versions they were made with, so the pipeline
 knows what is stale without re-reading any text. Nothing here acts on a young person by itself:
-a flagged answer only becomes a SafeguardingItem for a designated safeguarding lead to read.
+a flagged response only becomes a SafeguardingItem for a designated safeguarding lead to read
+(its indicators, screenings and notifications: voice.models.safeguarding).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice.db import utcnow
 from voice.models.base import Base
@@ -77,23 +78,47 @@ class ThemeReview(Base):
 
 
 class SafeguardingItem(Base):
-    """An answer the concern lexicon flagged, waiting for a designated safeguarding lead. One per answer."""
+    """The safeguarding record for one response: every indicator that raised it, and what the leads did.
+
+    One OPEN item (new or reviewed) per response at most: a later indicator for that response joins it.
+    A response whose item is closed gets a new item. The item outlives the answers: erasing a response
+    sets `response_id` to NULL and removes the words that fired from its indicators, but keeps the
+    survey, campaign, group, categories, indicators, history and notes (voice.safeguarding.records).
+    """
 
     __tablename__ = "safeguarding_items"
-    __table_args__ = (Index("ix_safeguarding_items_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_safeguarding_items_status_created", "status", "created_at"),
+        # At most one open item per response (a second one would split what the lead must read together).
+        Index("uq_safeguarding_items_open_response", "response_id", unique=True,
+              sqlite_where=text("status IN ('new', 'reviewed')"),
+              postgresql_where=text("status IN ('new', 'reviewed')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), unique=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    # SET NULL, never CASCADE: erasing the response must not destroy the record.
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"),
+                                                    nullable=True, index=True)
     survey_id: Mapped[str] = mapped_column(String(64))
-    categories: Mapped[list] = mapped_column(JSON, default=list)
-    matches: Mapped[list] = mapped_column(JSON, default=list)  # the words that fired: shown to the DSL only
+    # Where it came from, copied when the item is made so the record still says so after erasure.
+    survey_title: Mapped[str] = mapped_column(Text, default="")
+    campaign: Mapped[str] = mapped_column(String(120), default="")
+    group_name: Mapped[str] = mapped_column(Text, default="")
+    categories: Mapped[list] = mapped_column(JSON, default=list)  # every indicator's categories, in order
     status: Mapped[str] = mapped_column(String(16), default=SG_NEW)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # the last indicator added
     reviewed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     outcome_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     outcome_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    # A lead closing a false alarm ("this homework is killing me") may let facilitators use the answer.
+    # A lead closing a false alarm ("this homework is killing me") may let facilitators use the answers.
     released: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The record's own history, oldest first: [{"at": ISO UTC, "by": username or "system", "event": created |
+    # indicator_added | reviewed | closed | note | answers_erased, "note": the lead's words, ...}].
+    history: Mapped[list] = mapped_column(JSON, default=list)
+    answers_erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    indicators: Mapped[list["SafeguardingIndicator"]] = relationship(
+        back_populates="item", order_by="SafeguardingIndicator.id", cascade="all, delete-orphan",
+        passive_deletes=True)

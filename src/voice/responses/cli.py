@@ -184,9 +184,16 @@ def _analyse_new_text() -> None:
     from voice.analysis.store import analyse_new_answers
     from voice.db import session_scope
 
-    with session_scope(_engine()) as session:
+    from voice.safeguarding.notify import report_line, send_waiting
+
+    engine = _engine()
+    with session_scope(engine) as session:
         counts = analyse_new_answers(session)
-    print(f"Analysed {counts.total:,} free-text answers; {counts.flagged:,} flagged for the safeguarding queue.")
+    print(f"Analysed {counts.total:,} free-text answers and checked the closed answers; {counts.flagged:,} new "
+          f"safeguarding item(s) in the queue.")
+    line = report_line(send_waiting(engine))
+    if line:
+        print(line)
 
 
 def _problems_text(exc) -> str:
@@ -203,6 +210,7 @@ def _export_responses(args) -> int:
     from voice.responses.exporter import export_responses
     from voice.surveys.registry import UnknownSurvey
 
+    _analyse_new_text()  # text not yet checked is checked first, so nothing flagged slips out unchecked
     try:
         with session_scope(_engine()) as session:
             report = export_responses(session, args.survey_id, args.out, campaign_name=args.campaign)

@@ -4,13 +4,17 @@ Columns: response_id, campaign, submitted_at (ISO 8601, UTC), group, then every 
 survey in survey order; multi answers are option ids joined with ';'. The importer reads this layout
 back, so export → import gives the same answers.
 
+Free text held for the safeguarding leads (voice.safeguarding.held: a response with an open item, and
+answers that raised an item a lead did not release) is left blank; the report counts what was held back,
+so the operator knows the file is not the whole story.
+
 Rows are streamed a chunk of responses at a time (keyset pagination on the id), so exporting
 100,000 responses never holds them all in memory. Every cell passes `safe_csv.neutralise`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from voice.io.safe_csv import write_csv, write_xlsx
 from voice.models import Answer, Campaign, Group, Response, SurveyRecord, SurveyVersion
+from voice.safeguarding.held import withheld
 from voice.responses.campaigns import get_campaign
 from voice.surveys.registry import UnknownSurvey, list_survey_ids, survey_of_version
 from voice.surveys.schema import Question
@@ -29,13 +34,28 @@ CHUNK_SIZE = 2000
 
 
 @dataclass
+class HeldBack:
+    """Free-text answers left blank because they are held for the safeguarding leads."""
+
+    answers: int = 0
+    responses: set[int] = field(default_factory=set)
+
+
+@dataclass
 class ExportReport:
     path: Path
     rows: int
     columns: list[str]
+    held_back_answers: int = 0
+    held_back_responses: int = 0
 
     def __str__(self) -> str:
-        return f"Wrote {self.rows:,} response(s) to {self.path}."
+        line = f"Wrote {self.rows:,} response(s) to {self.path}."
+        if self.held_back_answers:
+            line += (f"\nHeld back {self.held_back_answers:,} free-text answer(s) of {self.held_back_responses:,} "
+                     "response(s) (left blank): they are for the safeguarding leads until a lead closes the item "
+                     "(see the safeguarding queue).")
+        return line
 
 
 def format_time(value: datetime | None) -> str:
@@ -73,17 +93,18 @@ def export_columns(session: Session, survey_id: str, campaign_id: int | None = N
 
 
 def iter_export_rows(session: Session, survey_id: str, campaign_name: str | None = None,
-                     chunk_size: int = CHUNK_SIZE) -> tuple[list[str], Iterator[list[Any]]]:
-    """(header, rows): rows are produced lazily, a chunk of responses per query."""
+                     chunk_size: int = CHUNK_SIZE, held: HeldBack | None = None
+                     ) -> tuple[list[str], Iterator[list[Any]]]:
+    """(header, rows): rows are produced lazily, a chunk of responses per query. `held` counts held text."""
     campaign = get_campaign(session, campaign_name, survey_id) if campaign_name else None
     campaign_id = campaign.id if campaign else None
     questions = export_columns(session, survey_id, campaign_id)
     header = [*FIXED_COLUMNS, *(q.id for q in questions)]
-    return header, _rows(session, survey_id, campaign_id, questions, chunk_size)
+    return header, _rows(session, survey_id, campaign_id, questions, chunk_size, held or HeldBack())
 
 
 def _rows(session: Session, survey_id: str, campaign_id: int | None, questions: list[Question],
-          chunk_size: int) -> Iterator[list[Any]]:
+          chunk_size: int, held: HeldBack) -> Iterator[list[Any]]:
     position = {q.id: i for i, q in enumerate(questions)}
     option_order = {q.id: {o.id: i for i, o in enumerate(q.options)} for q in questions if q.type == "multi"}
     last_id = 0
@@ -105,10 +126,12 @@ def _rows(session: Session, survey_id: str, campaign_id: int | None, questions: 
         cells: dict[int, list[Any]] = {rid: [None] * len(questions) for rid in ids}
         multi: dict[tuple[int, str], list[str]] = {}
         answers = session.execute(
-            select(Answer.response_id, Answer.question_id, Answer.option_id, Answer.text, Answer.number)
+            select(Answer.id, Answer.response_id, Answer.question_id, Answer.option_id, Answer.text, Answer.number)
             .where(Answer.response_id.in_(ids))
-        )
-        for response_id, question_id, option_id, text, number in answers:
+        ).all()
+        kept = set(session.scalars(select(Answer.id).where(Answer.response_id.in_(ids), Answer.text.is_not(None),
+                                                            withheld(Answer.id, Answer.response_id))))
+        for answer_id, response_id, question_id, option_id, text, number in answers:
             index = position.get(question_id)
             if index is None:
                 continue  # an answer row for a question no version defines (not expected)
@@ -116,6 +139,10 @@ def _rows(session: Session, survey_id: str, campaign_id: int | None, questions: 
             if kind == "multi":
                 multi.setdefault((response_id, question_id), []).append(option_id)
             elif kind == "text":
+                if answer_id in kept:
+                    held.answers += 1
+                    held.responses.add(response_id)
+                    text = ""
                 cells[response_id][index] = text or ""
             elif kind == "number":
                 cells[response_id][index] = format_number(number)
@@ -133,13 +160,15 @@ def _rows(session: Session, survey_id: str, campaign_id: int | None, questions: 
 def export_responses(session: Session, survey_id: str, out: str | Path, campaign_name: str | None = None) -> ExportReport:
     """Write submitted responses to `out`: Excel when it ends in .xlsx, else CSV (UTF-8 with BOM)."""
     path = Path(out)
-    header, rows = iter_export_rows(session, survey_id, campaign_name)
+    held = HeldBack()
+    header, rows = iter_export_rows(session, survey_id, campaign_name, held=held)
     counted = _Counter(rows)
     if path.suffix.lower() == ".xlsx":
         write_xlsx(path, {"Responses": (header, counted)})
     else:
         write_csv(path, header, counted)
-    return ExportReport(path=path, rows=counted.count, columns=header)
+    return ExportReport(path=path, rows=counted.count, columns=header, held_back_answers=held.answers,
+                        held_back_responses=len(held.responses))
 
 
 class _Counter:

@@ -53,9 +53,12 @@ def register(subparsers) -> None:
     export.add_argument("--actor", default="")
     export.set_defaults(func=_audit_export)
 
-    retention = subparsers.add_parser("retention", help="Remove free text older than each survey's retention")
+    retention = subparsers.add_parser("retention", help="Remove free text, unfinished responses and closed "
+                                                         "safeguarding records past their retention")
     retention_sub = retention.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
-    run = retention_sub.add_parser("run", help="Remove old free-text answers and their quotes (figures are kept)")
+    run = retention_sub.add_parser("run", help="Remove old free-text answers and their quotes (figures are kept), "
+                                               "unfinished responses and old closed safeguarding records; never an "
+                                               "open safeguarding item or its response")
     run.add_argument("--dry-run", action="store_true", help="only count what would be removed")
     run.set_defaults(func=_retention_run)
 
@@ -204,16 +207,26 @@ def _retention_run(args: argparse.Namespace) -> int:
     for survey_id, counts in sorted(report.by_survey.items()):
         print(f"  {survey_id}: {counts['text_answers']} answers, {counts['quotes']} quotes "
               f"(kept {counts['months']} months)")
+    print(f"{verb} {report.unfinished_responses} response(s) started but never sent "
+          f"(kept {report.unfinished_days} days).")
+    print(f"{verb} {report.safeguarding_records} closed safeguarding record(s) "
+          f"(kept {report.safeguarding_years} years after closing).")
+    if report.held_items:
+        print(f"Held back: open safeguarding item(s) {', '.join(f'#{i}' for i in report.held_items)} "
+              f"({report.held_responses} response(s); {report.held_text_answers} free-text answer(s) past their "
+              f"retention kept). Why: {report.held_reason}.")
     return 0
 
 
 def _erase(args: argparse.Namespace) -> int:
     from voice.security.access import SYSTEM
-    from voice.security.retention import NothingToErase, erase_response
+    from voice.security.retention import HeldForSafeguarding, NothingToErase, erase_response
 
     try:
         report = _in_session(lambda s: erase_response(s, SYSTEM, args.receipt_code))
-    except NothingToErase as exc:
+    except (NothingToErase, HeldForSafeguarding) as exc:
         return _problem(exc)
     print(f"Erased the response: {report.answers} answers and {report.quotes} quotes deleted.")
+    for item_id in report.safeguarding_records:
+        print(f"The safeguarding record #{item_id} stays, without the answers.")
     return 0

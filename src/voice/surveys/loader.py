@@ -67,11 +67,20 @@ AUDIENCE_KEYS = ("min_age", "max_age")
 SECTION_KEYS = ("id", "title", "intro", "group", "questions")
 QUESTION_KEYS = (
     "id", "type", "text", "help", "options", "options_list", "required", "show_if",
-    "sensitive", "priorities", "min", "max", "decimals", "max_length",
+    "sensitive", "priorities", "min", "max", "decimals", "max_length", "risk",
 )
 OPTION_KEYS = ("id", "label", "emoji")
 CONDITION_OPS = ("equals", "not_equals", "in", "includes", "answered", "all", "any")
 CONDITION_KEYS = ("question",) + CONDITION_OPS
+
+
+
+def risk_categories() -> tuple[str, ...]:
+    """The concern categories a `risk` marker may name: the concern lexicon's, so the lead's filters match."""
+    from voice.analysis.concerns import CATEGORIES
+
+    return tuple(CATEGORIES)
+
 
 # Survey ids go into links and campaign names: snake_case.
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -514,17 +523,53 @@ class _Builder:
         show_if = None
         if data.get("show_if") is not None:
             show_if = self.condition(data["show_if"], _join(qp, "show_if"), qid)
+        risk = self.risk(data, qtype, options, qp)
 
         question = None
         if qid is not None and qtype is not None:
             question = Question(
                 id=qid, type=qtype, text=text, help=help_, options=tuple(options), required=required,
                 show_if=show_if, sensitive=sensitive, priorities=priorities,
-                min=low, max=high, max_length=max_length, decimals=decimals, options_list=options_list,
+                min=low, max=high, max_length=max_length, decimals=decimals, options_list=options_list, risk=risk,
             )
         if qid_usable:
             self.earlier[qid] = question  # None when broken: still "earlier", just not checkable
         return question
+
+    def risk(self, data: Mapping, qtype: str | None, options: list[Option], qp: str) -> dict[str, str]:
+        """`risk: {option id: concern category}`: answers that put the response in the safeguarding queue."""
+        rp = _join(qp, "risk")
+        value = data.get("risk")
+        if value is None:
+            return {}
+        if qtype is not None and qtype not in CLOSED_TYPES:
+            self.problem(rp, "risk_not_closed", f"a {qtype} question has no options to mark; free text is checked by the concern "
+                             "lexicon instead (surveys/analysis/concern_lexicon.yaml)")
+            return {}
+        if not isinstance(value, dict) or not value:
+            self.problem(rp, "bad_risk", "'risk' should list the options that suggest a risk, each with its concern category, "
+                             "e.g. risk: {\"yes\": threats_blackmail}")
+            return {}
+        categories = risk_categories()
+        option_ids = [o.id for o in options]
+        result: dict[str, str] = {}
+        for key, category in value.items():
+            kp = _join(rp, str(key))
+            option_id = self.text_scalar(key, kp) if not isinstance(key, str) else key
+            category = self.text_scalar(category, kp)
+            if option_ids and option_id not in option_ids:
+                self.problem(kp, "unknown_option", f"'{option_id}' is not an option of this question (its options: "
+                                 f"{', '.join(option_ids)}){_suggest(str(option_id), option_ids)}")
+                continue
+            if option_id == PREFER_NOT_TO_SAY:
+                self.problem(kp, "bad_risk", "'prefer_not_to_say' cannot be marked as a risk: nobody has to tell us anything")
+                continue
+            if not isinstance(category, str) or category not in categories:
+                self.problem(kp, "unknown_category", f"'{category}' is not a concern category; use one of {', '.join(categories)}"
+                                 f"{_suggest(str(category), categories)}")
+                continue
+            result[option_id] = category
+        return result
 
     def number(self, data: Mapping, key: str, qp: str, qtype: str | None) -> float | None:
         if key not in data or data[key] is None:

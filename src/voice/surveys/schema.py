@@ -65,6 +65,9 @@ class Question:
     max_length: int = TEXT_MAX_LENGTH  # text only
     decimals: bool = False  # number only: True allows 2.5, False asks for a whole number
     options_list: str | None = None  # closed types: the name of the choice list it shares (XLSForm list_name)
+    # Options that suggest a young person may be at risk: option id -> concern category. A submitted
+    # answer with one of them puts the response in the safeguarding queue (voice.safeguarding.markers).
+    risk: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_closed(self) -> bool:

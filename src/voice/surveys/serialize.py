@@ -100,6 +100,8 @@ def question_to_dict(question: Question, add_prefer_not_to_say: bool = True) -> 
         data["decimals"] = True
     if question.type == "text" and question.max_length != TEXT_MAX_LENGTH:
         data["max_length"] = question.max_length
+    if question.risk:
+        data["risk"] = dict(question.risk)
     return data
 
 

@@ -6,7 +6,8 @@ its checks before parsing in `xlsform_limits`. The full mapping table is in docs
 * begin_group / end_group <-> sections (a section with `group: false` is written without a group);
   select_one / select_multiple <list> <-> single / multi, the list keeping its name (`options_list`);
   text <-> text; integer <-> number, decimal <-> number with `decimals: true`; the `voice_type` column
-  marks a select_one as yes_no, scale or emoji_scale; `emoji` on the choices sheet; `sensitive`,
+  marks a select_one as yes_no, scale or emoji_scale; `emoji` and `risk` (the concern category of an option marked
+  as a risk: voice.safeguarding.markers) on the choices sheet; `sensitive`,
   `priorities`, `max_length` columns; number min/max <-> a `constraint` of the form `. >= 1 and . <= 10`;
 * `relevant` <-> show_if: ${q} = 'v' (equals), ${q} != 'v' (not_equals), ${q} != '' (answered),
   selected(${q}, 'v') (includes on a multi; `in` on a single, joined by `or` for several), and/or
@@ -100,25 +101,27 @@ def survey_to_xlsform(survey: Survey) -> bytes:
     def words(text: Text, columns: list[str]) -> dict[str, str]:
         return {column: (text or {}).get(lang, "") for column, lang in zip(columns, langs)}
 
+    list_names = _list_names(survey)
     for section in survey.sections:
         if section.group:
             _append(ws, _row(header, {"type": "begin_group", "name": section.id, **words(section.title, labels),
                                       **words(section.intro, hints)}))
         for q in section.questions:
-            _append(ws, _row(header, {**_question_cells(q), **words(q.text, labels), **words(q.help, hints)}))
+            _append(ws, _row(header, {**_question_cells(q, list_names.get(q.id)), **words(q.text, labels), **words(q.help, hints)}))
         if section.group:
             _append(ws, _row(header, {"type": "end_group"}))
 
     cs = wb.create_sheet(CHOICES)
-    _append(cs, ["list_name", "name"] + labels + ["emoji"])
+    _append(cs, ["list_name", "name"] + labels + ["emoji", "risk"])
     written: set[str] = set()
     for q in survey.questions:
-        list_name = _list_name(q)
-        if not q.is_closed or list_name in written:
+        list_name = list_names.get(q.id)
+        if list_name is None or list_name in written:
             continue  # a shared list is written once (the loader makes sure its questions agree)
         written.add(list_name)
         for o in q.options:
-            _append(cs, [list_name, o.id] + [o.label.get(lang, "") for lang in langs] + [o.emoji or ""])
+            _append(cs, [list_name, o.id] + [o.label.get(lang, "") for lang in langs]
+                    + [o.emoji or "", (q.risk or {}).get(o.id, "")])
 
     st = wb.create_sheet(SETTINGS)
     # pyxform takes one form title (XForms have no translated title): English there, the rest in our column.
@@ -156,16 +159,29 @@ def _append(sheet, values: list[Any]) -> None:
     sheet.append([neutralise(v) if isinstance(v, str) else v for v in values])
 
 
-def _list_name(q: Question) -> str:
-    return q.options_list or q.id
+def _list_names(survey: Survey) -> dict[str, str]:
+    """Question id -> its choice list's name: the shared list's own name, unless this question marks other
+    options as a risk than the first question on that list (the `risk` column belongs to the list's rows)."""
+    names: dict[str, str] = {}
+    risk_of_list: dict[str, dict] = {}
+    for q in survey.questions:
+        if not q.is_closed:
+            continue
+        name = q.options_list or q.id
+        risk = dict(q.risk or {})
+        if risk_of_list.setdefault(name, risk) != risk:
+            name = q.id
+        names[q.id] = name
+    return names
 
 
-def _question_cells(q: Question) -> dict[str, Any]:
+def _question_cells(q: Question, list_name: str | None = None) -> dict[str, Any]:
     cells: dict[str, Any] = {"name": q.id}
+    list_name = list_name or q.options_list or q.id
     if q.type == "multi":
-        cells["type"] = f"select_multiple {_list_name(q)}"
+        cells["type"] = f"select_multiple {list_name}"
     elif q.is_closed:
-        cells["type"] = f"select_one {_list_name(q)}"
+        cells["type"] = f"select_one {list_name}"
         if q.type in VOICE_TYPES:
             cells["voice_type"] = q.type
     elif q.type == "text":

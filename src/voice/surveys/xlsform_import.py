@@ -724,8 +724,9 @@ class _Importer:
                                                                      f"'{name}' are not imported", code="parameters"))
         multi = element.get("type") == "select all that apply"
         options = []
+        risk: dict[str, str] = {}  # our `risk` column: options a safeguarding lead must see
         seen: set[str] = set()
-        for row_number, option, _ in lists[list_name]:
+        for row_number, option, raw in lists[list_name]:
             option = dict(option)
             if option["id"] in seen:  # allowed by allow_choice_duplicates, or kept apart by a choice filter
                 if (list_name, row_number) not in self.listed_duplicates:
@@ -753,6 +754,8 @@ class _Importer:
                     option["id"], sheet=self.choices_sheet) or {DEFAULT_LANGUAGE: option["id"]}
             self.option_rows[(list_name, option["id"])] = row_number
             options.append(option)
+            if _text(raw.get("risk")):
+                risk[option["id"]] = _text(raw["risk"])
         if not options:
             self.not_imported(element, number, f"none of the choices in its list '{list_name}' can be imported",
                               code="no_choices")
@@ -761,6 +764,8 @@ class _Importer:
             options.append({"id": PREFER_NOT_TO_SAY, "label": "Prefer not to say"})
         q["options"] = options
         q["options_list"] = list_name
+        if risk:
+            q["risk"] = risk
         self.option_ids[q["id"]] = [o["id"] for o in options]
         self.used_lists.setdefault(list_name, []).append(q["id"])
         return True
@@ -912,7 +917,7 @@ class _Importer:
             if list_name not in self.used_lists:
                 continue
             for path, _ in _flatten(row):
-                if path[0] in ("list name", "name", "label", "__row") or \
+                if path[0] in ("list name", "name", "label", "risk", "__row") or \
                         (path[0] == "emoji" and list_name in self.emoji_lists):
                     continue
                 unused.setdefault(_header_of(sheet, path), []).append(row.get("__row"))

@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voice.models import (Answer, Campaign, PlanPeriod, Priority, Quote, SafeguardingItem, TextAnalysis,
-                          ThemeReview)
+from voice.models import (Answer, Campaign, PlanPeriod, Priority, Quote, SafeguardingIndicator, SafeguardingItem,
+                          TextAnalysis, ThemeReview)
 from voice.responses.bulk import ResponseRecord, insert_responses
 
 from tests.unit.stats.helpers import DEFINITION, publish_test_survey
@@ -113,7 +113,9 @@ class Partnership:
                 coded(answer, ["mental_health"], "neutral")
             else:  # held for the safeguarding leads: never counted
                 coded(answer, ["bullying"], "negative", flag=True)
-                s.add(SafeguardingItem(answer_id=answer.id, response_id=answer.response_id, survey_id=SURVEY_ID))
+                item = SafeguardingItem(response_id=answer.response_id, survey_id=SURVEY_ID)
+                item.indicators.append(SafeguardingIndicator(answer_id=answer.id, kind="text", categories=["other"]))
+                s.add(item)
         s.add(ThemeReview(answer_id=answers[37].id, theme_id="bullying", decision="rejected", reviewed_by="fay"))
         for i in (0, 1, 2):
             s.add(ThemeReview(answer_id=answers[i].id, theme_id="mental_health", decision="added", reviewed_by="fay"))

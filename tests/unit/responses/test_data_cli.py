@@ -47,6 +47,27 @@ def test_an_imported_disclosure_reaches_the_safeguarding_queue_at_once(session, 
                      "2016-03-01T10:00:00,,no,my stepdad hits me when mum is out\n"
                      "2016-03-01T10:05:00,,yes,people being mean on snapchat\n", encoding="utf-8")
     assert _run(["import-responses", "esafety_year9", str(paper), "--campaign", "esafety-2016"]) == 0
-    assert "1 flagged for the safeguarding queue" in capsys.readouterr().out
+    assert "1 new safeguarding item(s) in the queue" in capsys.readouterr().out
     items = session.scalars(select(SafeguardingItem)).all()
     assert len(items) == 1 and "abuse_at_home" in items[0].categories
+
+
+def test_an_imported_marked_closed_answer_reaches_the_queue_with_the_free_text_of_the_same_response(
+        session, published_surveys, monkeypatch, capsys, database_url, tmp_path):
+    from sqlalchemy import select
+
+    from voice.models import SafeguardingItem
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    paper = tmp_path / "paper.csv"
+    paper.write_text("submitted_at,group,uses_webcam,webcam_chat_new_people,threatened_on_webcam,met_online_contact,"
+                     "met_alone,esafety_worries\n"
+                     "2016-03-01T10:00:00,,yes,yes,yes,yes,yes,he said he would share my pics if i told\n"
+                     "2016-03-01T10:05:00,,yes,yes,no,yes,yes,\n"
+                     "2016-03-01T10:10:00,,yes,yes,no,no,,nothing really\n", encoding="utf-8")
+    assert _run(["import-responses", "esafety_year9", str(paper), "--campaign", "esafety-2016"]) == 0
+    assert "2 new safeguarding item(s) in the queue" in capsys.readouterr().out
+    items = session.scalars(select(SafeguardingItem).order_by(SafeguardingItem.id)).all()
+    assert [sorted(i.kind + ":" + (i.question_id) for i in item.indicators) for item in items] == [
+        ["closed:met_alone", "closed:threatened_on_webcam", "text:esafety_worries"], ["closed:met_alone"]]
+    assert items[0].campaign == "esafety-2016"

@@ -83,7 +83,7 @@ def test_a_flagged_answer_makes_one_safeguarding_item(session, make):
     items = session.scalars(select(SafeguardingItem)).all()
     assert len(items) == 1
     assert items[0].status == "new" and items[0].response_id == response.id
-    assert "self_harm_suicide" in items[0].categories and items[0].matches
+    assert "self_harm_suicide" in items[0].categories and items[0].indicators[0].matches
     # Catching up again, or analysing the response again, never makes a second item.
     analyse_response(session, response.id)
     assert session.scalar(select(func.count()).select_from(SafeguardingItem)) == 1
