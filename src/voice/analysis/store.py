@@ -444,9 +444,10 @@ def analyse_pending(session: Session, limit: int = BATCH) -> AnalysisCounts:
     lexicon = current_lexicon()
     counts = AnalysisCounts()
     pending = session.execute(_pending_answers_query().limit(limit)).all()
-    if pending:
-        _analyse_rows(session, [tuple(r) for r in pending], codebook, lexicon, counts)
-        session.flush()
+    flags = _analyse_rows(session, [tuple(r) for r in pending], codebook, lexicon, counts) if pending else []
+    # Free-text flags, and closed answers of any response not yet checked against its survey's markers.
+    _raise(session, flags, counts)
+    session.flush()
     return counts
 
 

@@ -58,7 +58,8 @@ def test_submit_does_not_analyse_but_the_item_appears_after_the_commit(clean_db,
     assert _count(clean_db, TextAnalysis) == 1
     with session_scope(clean_db) as session:
         item = session.scalars(select(SafeguardingItem)).one()
-        assert "grooming_exploitation" in item.categories and item.matches
+        assert "grooming_exploitation" in item.categories
+        assert [i.matches for i in item.indicators if i.kind == "text"][0]  # the reasons shown to the lead
 
 
 def test_a_rolled_back_submit_queues_nothing(clean_db, worker):

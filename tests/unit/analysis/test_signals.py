@@ -119,7 +119,8 @@ def test_an_unscreenable_answer_reaches_the_queue(session, published_surveys):
     analyse_new_answers(session)
     item = session.scalars(select(SafeguardingItem).where(SafeguardingItem.response_id == response.id)).one()
     assert NOT_SCREENED in item.categories
-    assert item.matches and "language" in item.matches[-1]
+    (indicator,) = item.indicators
+    assert indicator.matches and "language" in indicator.matches[-1]
 
 
 def test_a_long_answer_with_a_hidden_disclosure_is_flagged(codebook, lexicon):

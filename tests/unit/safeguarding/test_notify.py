@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import func, select
 
-from tests.unit.safeguarding.conftest import WEBCAM_THREAT
+from tests.unit.safeguarding.conftest import WEBCAM_THREAT, submitted_and_analysed
 from tests.unit.safeguarding.mail import free_port, start_smtp, wait_for
 from voice.models import NotificationOutbox, SafeguardingItem
 from voice.safeguarding import notify
@@ -105,6 +105,7 @@ def test_a_mail_server_that_is_down_never_holds_up_the_submit_and_nothing_is_los
     receipt = _submit(session)
     session.commit()
     elapsed = time.perf_counter() - started
+    submitted_and_analysed(session)
     assert receipt and elapsed < 3.0  # the submit does not wait for the mail server
     assert session.scalar(select(func.count()).select_from(SafeguardingItem)) == 1
 
@@ -125,7 +126,7 @@ def test_a_mail_server_that_is_down_never_holds_up_the_submit_and_nothing_is_los
 def test_a_message_written_before_a_crash_is_sent_later(session, published_surveys, smtp, monkeypatch):
     monkeypatch.setattr(notify, "kick", lambda engine: None)  # the app stopped right after the commit
     _submit(session)
-    session.commit()
+    submitted_and_analysed(session)
     assert smtp.messages == [] and session.scalar(select(func.count()).select_from(NotificationOutbox)) == 1
     report = notify.drain(session.get_bind())  # the next start, `voice analyse`, or the lead's page
     assert (report.sent, report.waiting) == (1, 0) and len(smtp.messages) == 1
@@ -143,7 +144,7 @@ def test_without_settings_nothing_is_queued(session, published_surveys, monkeypa
     for name in ("VOICE_SMTP_HOST", "VOICE_NOTIFY_WEBHOOK_URL"):
         monkeypatch.delenv(name, raising=False)
     _submit(session)
-    session.commit()
+    submitted_and_analysed(session)
     assert session.scalar(select(func.count()).select_from(SafeguardingItem)) == 1
     assert session.scalar(select(func.count()).select_from(NotificationOutbox)) == 0
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.unit.safeguarding.conftest import LEAD, WEBCAM_THREAT
+from tests.unit.safeguarding.conftest import LEAD, WEBCAM_THREAT, submitted_and_analysed
 from voice.analysis.safeguarding import mark_reviewed, record_outcome
 from voice.analysis.store import analyse_new_answers, analyse_response
 from voice.models import Answer, Response, SafeguardingIndicator, SafeguardingItem
@@ -28,7 +28,8 @@ def test_a_submitted_response_with_a_marked_answer_and_a_flag_is_one_item_at_onc
     service.save_step(session, code, {"met_online_contact": "yes", "met_alone": "yes", "met_person_lied": "no"},
                       ["met_online_contact", "met_alone", "met_person_lied"], 2)
     service.save_step(session, code, {"esafety_worries": SELF_HARM}, ["esafety_worries"], 3)
-    service.submit(session, code)  # the submit hook: no catch-up run needed
+    service.submit(session, code)
+    submitted_and_analysed(session)  # the submit hook's background analysis: no catch-up run needed
     (item,) = _items(session)
     assert sorted(i.question_id for i in item.indicators) == ["esafety_worries", "met_alone", "threatened_on_webcam"]
     assert item.categories[:1] == ["self_harm_suicide"] and "threats_blackmail" in item.categories

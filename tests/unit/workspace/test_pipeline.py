@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -51,7 +53,7 @@ def test_on_submitted_never_raises(session, make, monkeypatch):
     response = make.response({"esafety_worries": WORRY})
     import voice.analysis.store as store
 
-    monkeypatch.setattr(store.event, "listen", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(store, "event", SimpleNamespace(listen=lambda *a, **k: 1 / 0))  # only the hook's own use
     on_submitted(session, response.id)  # logged, not raised: the young person's submit must succeed
     # Analysis happens after the submit commits, in the background (tests/unit/analysis/test_dispatch.py);
     # whatever is missed, the catch-up finds.

@@ -87,7 +87,7 @@ def test_a_queue_refreshing_itself_is_not_a_new_look_until_something_new_shows(s
 
 
 def test_overdue_first_then_new_then_newest_and_the_most_serious_of_those_raised_together(session, make):
-    make.response({"esafety_worries": "people are gangs near the park"})  # violence: less serious
+    make.response({"esafety_worries": "there are gangs near the park and they chased me"})  # violence: less serious
     make.response({"esafety_worries": "sometimes I want to kill myself"})  # self-harm: most serious
     make.response({"esafety_worries": "there was a knife fight near school"})  # violence
     analyse_new_answers(session)
