@@ -61,15 +61,18 @@ YES_NO_LABELS: dict[str, Text] = {
 
 SURVEY_KEYS = (
     "id", "title", "version", "audience", "intro", "privacy_notice",
-    "languages", "priorities", "retention_months", "sections",
+    "languages", "priorities", "retention_months", "sections", "minutes",
 )
-AUDIENCE_KEYS = ("min_age", "max_age")
+AUDIENCE_KEYS = ("min_age", "max_age", "who")
+MAX_MINUTES = 60
 SECTION_KEYS = ("id", "title", "intro", "questions")
 QUESTION_KEYS = (
     "id", "type", "text", "help", "options", "required", "show_if",
     "sensitive", "priorities", "min", "max", "max_length",
 )
-OPTION_KEYS = ("id", "label", "emoji")
+OPTION_KEYS = ("id", "label", "emoji", "exclusive")
+# Choice questions (not yes_no) need this many options of their own: with one there is nothing to choose.
+MIN_OWN_OPTIONS = 2
 CONDITION_OPS = ("equals", "not_equals", "in", "includes", "answered", "all", "any")
 CONDITION_KEYS = ("question",) + CONDITION_OPS
 
@@ -359,7 +362,8 @@ class _Builder:
         survey_id = self.ident(data, "id", "", what="survey id")
         title = self.wording(data, "title", "")
         version = self.integer(data, "version", "", 1, None, required=True)
-        min_age, max_age = self.audience(data.get("audience"), "audience")
+        min_age, max_age, who = self.audience(data.get("audience"), "audience")
+        minutes = self.integer(data, "minutes", "", 1, MAX_MINUTES)
         intro = self.wording(data, "intro", "")
         privacy = self.wording(data, "privacy_notice", "")
         priorities = self.id_list(data, "priorities", "")
@@ -374,7 +378,7 @@ class _Builder:
             audience_min_age=min_age, audience_max_age=max_age,
             intro=intro, privacy_notice=privacy, sections=tuple(sections),
             languages=self.languages, priorities=priorities,
-            retention_months=retention, source=source,
+            retention_months=retention, source=source, audience_who=who, minutes=minutes,
         )
 
     def language_list(self, data: Mapping) -> tuple[str, ...]:
@@ -399,19 +403,20 @@ class _Builder:
             langs.insert(0, DEFAULT_LANGUAGE)
         return tuple(langs)
 
-    def audience(self, value: Any, path: str) -> tuple[int, int]:
+    def audience(self, value: Any, path: str) -> tuple[int, int, Text]:
         if value is None:
             self.problem(path, f"'audience' is missing: give min_age and max_age ({MIN_AGE} to {MAX_AGE})")
-            return MIN_AGE, MAX_AGE
+            return MIN_AGE, MAX_AGE, {}
         data = self.mapping(value, path, "'audience'")
         if data is None:
-            return MIN_AGE, MAX_AGE
+            return MIN_AGE, MAX_AGE, {}
         self.unknown_keys(data, AUDIENCE_KEYS, path)
         low = self.integer(data, "min_age", path, MIN_AGE, MAX_AGE, required=True)
         high = self.integer(data, "max_age", path, MIN_AGE, MAX_AGE, required=True)
         if low is not None and high is not None and low > high:
             self.problem(_join(path, "max_age"), f"max_age ({high}) is lower than min_age ({low})")
-        return (low if low is not None else MIN_AGE), (high if high is not None else MAX_AGE)
+        who = self.wording(data, "who", path, required=False)  # "Pupils in Year 9": on the front page
+        return (low if low is not None else MIN_AGE), (high if high is not None else MAX_AGE), who
 
     def sections(self, value: Any, path: str) -> list[Section]:
         if value is None:
@@ -556,6 +561,13 @@ class _Builder:
             self.unknown_keys(odata, OPTION_KEYS, p)
             oid = self.ident(odata, "id", p, pattern=OPTION_ID_RE, what="option id")
             label = self.wording(odata, "label", p)
+            exclusive = self.boolean(odata, "exclusive", p)
+            if exclusive and qtype != "multi":
+                self.problem(_join(p, "exclusive"), "exclusive is only for multi questions (on other questions "
+                                                    "only one answer can be chosen anyway)")
+                exclusive = False
+            if qtype == "multi" and oid == PREFER_NOT_TO_SAY:
+                exclusive = True  # "Prefer not to say" never goes with other answers
             emoji = None
             if odata.get("emoji") is not None:
                 emoji = self.text_scalar(odata["emoji"], _join(p, "emoji"))
@@ -574,7 +586,7 @@ class _Builder:
                                              f"(first on line {self.doc.line_for(seen[oid])})")
                 continue
             seen[oid] = _join(p, "id")
-            result.append(Option(oid, label, emoji))
+            result.append(Option(oid, label, emoji, exclusive))
         ids = [o.id for o in result]
         if qtype == "yes_no":
             if set(ids) - set(YES_NO_OPTION_IDS) or not {"yes", "no"} <= set(ids):
@@ -584,12 +596,17 @@ class _Builder:
             by_id = {o.id: o for o in result}
             # Always yes, no, prefer not to say, in that order, so answers line up across surveys.
             return [by_id.get(i) or Option(i, dict(YES_NO_LABELS[i])) for i in YES_NO_OPTION_IDS]
-        if not [i for i in ids if i != PREFER_NOT_TO_SAY] and len(ids) == len(value):
-            self.problem(op, f"a {qtype} question needs at least one option of its own "
-                             "(prefer_not_to_say is added for you)")
+        own = [o for o in result if o.id != PREFER_NOT_TO_SAY]
+        if len(own) < MIN_OWN_OPTIONS and len(ids) == len(value):
+            self.problem(op, f"a {qtype} question needs at least {MIN_OWN_OPTIONS} options of its own "
+                             f"(it has {len(own)}; prefer_not_to_say is added for you): with one there is "
+                             "nothing to choose, so add the other answers or leave the question out")
+        elif qtype == "multi" and own and all(o.exclusive for o in own):
+            self.problem(op, "every option here is exclusive, so only one can be ticked: make it a single "
+                             "question, or take exclusive off the options that can go together")
         if PREFER_NOT_TO_SAY not in ids:
             # An equal choice, never hidden: nobody has to tell us something to carry on.
-            result.append(Option(PREFER_NOT_TO_SAY, dict(PREFER_NOT_TO_SAY_LABEL)))
+            result.append(Option(PREFER_NOT_TO_SAY, dict(PREFER_NOT_TO_SAY_LABEL), exclusive=qtype == "multi"))
         return result
 
     # show_if --------------------------------------------------------------------------

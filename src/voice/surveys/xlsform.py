@@ -4,7 +4,7 @@ The full mapping table is in docs/survey-editor.md. In short:
 * sheets: `survey`, `choices`, `settings` (form_id, form_title, version, default_language, plus ours);
 * begin_group / end_group <-> sections; select_one / select_multiple <list> <-> single / multi;
   text <-> text; integer / decimal -> number (exported as integer); the `voice_type` column marks a
-  select_one as yes_no, scale or emoji_scale; `emoji` on the choices sheet; `sensitive`, `priorities`,
+  select_one as yes_no, scale or emoji_scale; `emoji` and `exclusive` on the choices sheet; `sensitive`, `priorities`,
   `max_length` columns; number min/max <-> a `constraint` of the form `. >= 1 and . <= 10`;
 * `relevant` <-> show_if: ${q} = 'v' (equals), ${q} != 'v' (not_equals), ${q} != '' (answered),
   selected(${q}, 'v') (includes on a multi; `in` on a single, joined by `or` for several), and/or
@@ -65,10 +65,10 @@ UNMAPPABLE_TYPES = {
 }
 _KNOWN_SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "constraint", "voice_type",
                          "sensitive", "priorities", "max_length"}
-_KNOWN_CHOICE_COLUMNS = {"list_name", "name", "label", "emoji"}
+_KNOWN_CHOICE_COLUMNS = {"list_name", "name", "label", "emoji", "exclusive"}
 _KNOWN_SETTINGS = {"form_id", "form_title", "version", "default_language", "intro", "privacy_notice",
                    "audience_min_age", "audience_max_age", "priorities", "retention_months", "languages",
-                   "title"}
+                   "title", "audience_who", "minutes"}
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,12 @@ def survey_to_xlsform(survey: Survey) -> bytes:
         ws.append(_row(header, {"type": "end_group"}))
 
     cs = wb.create_sheet(CHOICES)
-    choice_header = ["list_name", "name"] + [_lang_header("label", lang) for lang in langs] + ["emoji"]
+    choice_header = ["list_name", "name"] + [_lang_header("label", lang) for lang in langs] + ["emoji", "exclusive"]
     cs.append(choice_header)
     for q in survey.questions:
         for o in q.options:
-            cs.append([q.id, o.id] + [o.label.get(lang, "") for lang in langs] + [o.emoji or ""])
+            cs.append([q.id, o.id] + [o.label.get(lang, "") for lang in langs] + [o.emoji or "",
+                                                                                   "yes" if o.exclusive else ""])
 
     st = wb.create_sheet(SETTINGS)
     settings: dict[str, Any] = {
@@ -185,6 +186,11 @@ def survey_to_xlsform(survey: Survey) -> bytes:
                 settings[_lang_header(key, lang)] = text[lang]
     settings["audience_min_age"] = survey.audience_min_age
     settings["audience_max_age"] = survey.audience_max_age
+    for lang in langs:
+        if survey.audience_who.get(lang):
+            settings[_lang_header("audience_who", lang)] = survey.audience_who[lang]
+    if survey.minutes:
+        settings["minutes"] = survey.minutes
     settings["priorities"] = " ".join(survey.priorities)
     settings["retention_months"] = survey.retention_months
     st.append(list(settings))
@@ -462,6 +468,13 @@ class _Importer:
             loc(f"audience.{key}", f"audience_{key}")
         data["audience"] = ages
         loc("audience", "audience_min_age")
+        who = self.wording(sheet, cells, "audience_who") if sheet else None
+        if who:
+            ages["who"] = who
+            loc("audience.who", next(h for h in sheet.headers if h.startswith("audience_who")))
+        if cells.get("minutes") not in (None, ""):
+            data["minutes"] = cells["minutes"]
+            loc("minutes", "minutes")
         for key, default in (("intro", editor.DEFAULT_INTRO), ("privacy_notice", editor.DEFAULT_PRIVACY)):
             words = self.wording(sheet, cells, key) if sheet else None
             if not words:
@@ -503,6 +516,8 @@ class _Importer:
             option: dict[str, Any] = {"id": _as_id(name), "label": self.wording(sheet, cells, "label") or ""}
             if cells.get("emoji"):
                 option["emoji"] = str(cells["emoji"])
+            if _yes(cells.get("exclusive", "")):
+                option["exclusive"] = True
             lists.setdefault(list_name, []).append((n, option))
         return lists
 
