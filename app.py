@@ -10,7 +10,7 @@ from voice.ui.session import check_session, current_roles, show_notice, sidebar_
 
 ROOT = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Young People's Voice", page_icon=":material/record_voice_over:", layout="centered")
+st.set_page_config(page_title="Young People's Voice", page_icon="💬", layout="centered")  # an emoji: drawn by the browser, fetched from no one
 apply_layout()
 
 check_session()  # idle time-out and a fresh look at the account's roles, on every run

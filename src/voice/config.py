@@ -23,6 +23,9 @@ class Settings:
     data_dir: Path
     surveys_dir: Path
     is_embedded_default: bool  # True when DATABASE_URL was not set: the app may load demo content
+    # A resume code opens an unfinished response for this many days after it was started
+    # (VOICE_RESUME_CODE_DAYS). Shared school devices: a code found weeks later opens nothing.
+    resume_code_days: int = 14
 
     @property
     def definitions_dir(self) -> Path:
@@ -38,4 +41,13 @@ def get_settings() -> Settings:
     embedded = not url
     if embedded:
         url = f"sqlite:///{data_dir / 'voice.db'}"
-    return Settings(database_url=url, data_dir=data_dir, surveys_dir=surveys_dir, is_embedded_default=embedded)
+    return Settings(database_url=url, data_dir=data_dir, surveys_dir=surveys_dir, is_embedded_default=embedded,
+                    resume_code_days=_positive_int("VOICE_RESUME_CODE_DAYS", 14))
+
+
+def _positive_int(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
