@@ -16,6 +16,7 @@ from voice.security.access import Actor
 from voice.stats import SUPPRESSED_TEXT, format_count, format_percent
 from voice.ui.guard import page_link_if_listed
 from voice.ui.runtime import db_session
+from voice.ui.text import plain
 
 PERIOD_KEY = "staff_board_period"  # staff_ keys are cleared on sign-out
 PRIORITY_KEY = "staff_board_priority"
@@ -29,7 +30,7 @@ def _load(actor: Actor, period_id: str | None) -> BoardOverview | None:
         try:
             return board_overview(session, actor, period_id)
         except NotFound as exc:
-            st.info(str(exc))
+            st.info(plain(str(exc)))
             return None
 
 
@@ -62,7 +63,7 @@ def overview_page(actor: Actor) -> None:
     if overview.has_demo:
         st.warning("DEMO: some campaigns here are synthetic demonstration data, not real young people.")
     if overview.empty_explanation:
-        st.info(overview.empty_explanation)
+        st.info(plain(overview.empty_explanation))
     _headline(overview)
     _report_download(actor, overview)
     if overview.themes:
@@ -120,7 +121,7 @@ def _rag(card: PriorityCard) -> None:
 
 def _card(card: PriorityCard, period_id: str) -> None:
     with st.container(border=True):
-        st.subheader(card.title)
+        st.subheader(plain(card.title))
         _rag(card)
         st.text("\n".join(f"• {o}" for o in card.outcomes))
         if card.measures:
@@ -135,9 +136,9 @@ def _card(card: PriorityCard, period_id: str) -> None:
         st.caption(f"You said, we did: {counts['done']} done · {counts['in_progress']} in progress · "
                    f"{counts['planned']} planned · {counts['not_possible']} not possible")
         if card.monitoring:
-            st.warning("For monitoring: " + " ".join(card.monitoring), icon=":material/visibility:")
+            st.warning("For monitoring: " + plain(" ".join(card.monitoring)), icon=":material/visibility:")
         # Listed (hidden) in the app's navigation for these roles; skipped when the page runs on its own.
-        page_link_if_listed(PRIORITY_PAGE, label=f"Look closer at {card.title}", icon=":material/arrow_forward:",
+        page_link_if_listed(PRIORITY_PAGE, label=f"Look closer at {plain(card.title)}", icon=":material/arrow_forward:",
                      query_params={"priority": card.key, "period": period_id})
 
 
@@ -163,7 +164,7 @@ def _themes(themes, key: str) -> None:
         labels = {t.theme_id: t.name for t in shown}
         series = {(None, None): "Young people who wrote comments"}
         st.altair_chart(bar_chart(rows, labels, series), width="stretch")
-        st.caption("Chart description: " + caption(rows, labels, series))
+        st.caption("Chart description: " + plain(caption(rows, labels, series)))
     st.dataframe(_theme_frame(themes), hide_index=True, width="stretch")
 
 
@@ -192,15 +193,15 @@ def priority_page(actor: Actor) -> None:
     card = overview.priority(key)
     if overview.has_demo:
         st.warning("DEMO: some campaigns here are synthetic demonstration data, not real young people.")
-    st.header(card.title)
-    st.caption(f"Owner: {card.owner or 'not named'}")
+    st.header(plain(card.title))
+    st.caption(f"Owner: {plain(card.owner) or 'not named'}")
     _rag(card)
     st.markdown("**Outcomes we want**")
     st.text("\n".join(f"• {o}" for o in card.outcomes) or "No outcome statements in the plan.")
 
     st.subheader("What young people told us")
     if overview.empty_explanation:
-        st.info(overview.empty_explanation)
+        st.info(plain(overview.empty_explanation))
     if card.questions:
         st.dataframe(pd.DataFrame([{
             "Survey (campaign)": f"{q.survey_title} ({q.campaign})", "Question": q.question_text,
@@ -240,7 +241,7 @@ def priority_page(actor: Actor) -> None:
                 labels = {"measure": m.label}
                 series = {("campaign", f.campaign): f.campaign_title for f in m.figures}
                 st.altair_chart(bar_chart(rows, labels, series, title=m.label), width="stretch")
-                st.caption("Chart description: " + caption(rows, labels, series))
+                st.caption("Chart description: " + plain(caption(rows, labels, series)))
     else:
         st.caption("No measures are set for this priority yet.")
 

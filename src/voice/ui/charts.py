@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from voice.ui.text import plain
+
 AXIS_ROOM = 70  # the x axis, its title and the legend sit below the plotting area
 
 
@@ -16,4 +18,4 @@ def show_chart(chart: alt.TopLevelMixin, description: str) -> None:
     height = chart.to_dict().get("height")
     height = int(height) + AXIS_ROOM if isinstance(height, (int, float)) else "content"
     st.altair_chart(chart, width="stretch", height=height, alt=description)
-    st.caption("Chart description: " + description)
+    st.caption("Chart description: " + plain(description))  # group, option and campaign names: text

@@ -14,6 +14,7 @@ from voice.stats import (AREA, GROUP, SUPPRESSED_TEXT, ResultRow, campaigns_of, 
 from voice.surveys.registry import get_survey, list_surveys
 from voice.surveys.schema import PREFER_NOT_TO_SAY, tr
 from voice.ui.runtime import db_session
+from voice.ui.text import plain
 
 MAX_SERIES_IN_CHART = 6  # beyond this a grouped bar chart is unreadable; the table still has every value
 
@@ -74,7 +75,7 @@ def render_results() -> None:
 
     version = _data_version(survey_id, campaign)
     if version[0] == 0:
-        st.info(f"Nobody has sent in this survey in '{campaign_titles[campaign]}' yet, so there are no results "
+        st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no results "
                 "to show. Results appear here as soon as young people submit their answers.")
         return
     url = get_settings().database_url
@@ -98,7 +99,7 @@ def _render_questions(survey, rows: list[ResultRow], by, labels: dict) -> None:
             continue
         options = {o.id: tr(o.label) for o in question.options}
         series = {(r.by, r.value): labels.get(r.value, "Whole area") for r in mine}
-        st.subheader(tr(question.text))
+        st.subheader(plain(tr(question.text)))
         if len(series) <= MAX_SERIES_IN_CHART:
             show_chart(bar_chart(mine, options, series), caption(mine, options, series))
         else:

@@ -1,0 +1,34 @@
+"""Markdown and HTML payloads for issue 17's "everything from outside is text" tests (AppTest and browser).
+
+Each would change the page if rendered: a live link, an image fetched from an outside host, a fake red
+line about Childline, and HTML with a script hook. OUTSIDE_HOST never resolves (the browser tests map
+every host but the app's own to nothing), so a request for it is a failure, never a leak.
+"""
+
+from __future__ import annotations
+
+import re
+
+OUTSIDE_HOST = "evil.example"
+LINK = f"[Win a prize](https://{OUTSIDE_HOST}/prize)"
+IMAGE = f"![](https://{OUTSIDE_HOST}/track.png)"
+RED = ":red[Childline has a new number 0900 000 000]"
+HTML = "<img src=x onerror=alert(1)>"
+ALL = f"{LINK} {IMAGE} {RED} {HTML}"
+ACTIVE = ("](", "![", ":red[", "<img")  # what would be live in a Markdown body if not escaped
+
+
+def unescape(markdown: str) -> str:
+    """What Markdown shows for backslash-escaped text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def live(markdown: str) -> list[str]:
+    """The payload marks that are still live in `markdown` (their first character not escaped)."""
+    return [a for a in ACTIVE if re.search(r"(?<!\\)" + re.escape(a), markdown)]
+
+
+def assert_escaped(markdown: str, payload: str = ALL) -> None:
+    """`markdown` (an element's Markdown source) shows `payload` as typed, with nothing left to interpret."""
+    assert not live(markdown), f"{live(markdown)} live in {markdown!r}"
+    assert payload in unescape(markdown), (payload, markdown)
