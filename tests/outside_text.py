@@ -20,7 +20,7 @@ ACTIVE = ("](", "![", ":red[", "<img")  # what would be live in a Markdown body 
 
 def unescape(markdown: str) -> str:
     """What Markdown shows for backslash-escaped text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")  # escapes, and the joiner stopping autolinks
 
 
 def live(markdown: str) -> list[str]:

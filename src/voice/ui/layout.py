@@ -42,6 +42,8 @@ _CSS = """
   display: inline-block; min-height: 44px; min-width: 44px; line-height: 44px; text-align: center; }
 .stApp .st-key-help-bar a:focus-visible { outline: 3px solid #ffd33d; outline-offset: -3px; }
 .stApp:has(.st-key-help-bar) .stMainBlockContainer { padding-top: 3rem; }
+/* Whatever the keyboard focuses is scrolled into view below the bar, never under it (WCAG 2.4.11). */
+.stApp:has(.st-key-help-bar) [data-testid="stMain"] { scroll-padding-top: 52px; }
 .stApp:has(.st-key-help-bar) [data-testid="stHeader"] { display: none; }
 /* The help box's heading is where the bar's "Help" link lands: keep it clear of the bar. */
 .stApp [id="need-help-now"] { scroll-margin-top: 4rem; }

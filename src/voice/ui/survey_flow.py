@@ -246,7 +246,8 @@ def _welcome(survey_id: str) -> None:
             _remember_response(progress.resume_code)
             S["yp_progress"] = progress
             st.rerun()
-    with st.expander("Started before? Carry on with your code"):
+    # A key keeps it open across reruns even when the notice above it comes and goes.
+    with st.expander("Started before? Carry on with your code", key="yp_resume_expander"):
         _code_form("resume-form", "Your code", "yp_resume_typed", "Carry on", "yp_resume_go")
     _you_said_we_did_link()
 
@@ -310,7 +311,7 @@ def _in_progress() -> None:
     draw_step(progress.survey, progress.language, progress.current_step, _prefix(progress), progress.answers,
               S.get("yp_errors", {}), on_move=functools.partial(_move, progress))
     until = f" It works until {progress.expires_on:%-d %B}." if progress.expires_on else ""
-    st.caption(f"Your code to carry on later: **{progress.resume_code}**{until}")
+    st.caption(f"Your code to carry on later: **{progress.resume_code}**.{until}")
     st.button("Stop for now and clear this screen", key="yp_leave", on_click=forget_young_person,
               help="Your answers so far are saved. Your code brings them back.")
 

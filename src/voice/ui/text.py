@@ -20,10 +20,21 @@ import re
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^%@/;,?])")
 
 
+# GitHub-flavoured Markdown turns bare addresses into live links even when their punctuation is escaped
+# ("https\:\/\/…", "www\.…", "a\@b…"). An invisible WORD JOINER (U+2060) breaks each pattern: the text
+# reads the same, screen readers skip it, and nothing becomes a link.
+_AUTOLINK = re.compile(r"(?i)(://|www(?=\.)|@)")
+_JOINER = "\u2060"
+
+
+def _no_autolinks(value: str) -> str:
+    return _AUTOLINK.sub(lambda m: m.group(1)[0] + _JOINER + m.group(1)[1:], value)
+
+
 def plain(text: object) -> str:
     """`text` escaped for Markdown: it renders exactly as written, on one logical paragraph per line."""
     value = "" if text is None else str(text)
-    value = value.replace("\x00", "")
+    value = _no_autolinks(value.replace("\x00", ""))
     escaped = _SPECIAL.sub(r"\\\1", value)
     # Markdown would join lines, or turn indentation into a code block: keep each line as written.
     return "  \n".join(line.strip() for line in escaped.splitlines())
@@ -38,7 +49,7 @@ def label(text: object) -> str:
     """`text` for a widget label: the characters Markdown could act on are dropped (not escaped), so the
     label renders as plain words and screen readers read the same words from its aria-label."""
     value = "" if text is None else str(text)
-    return " ".join(_LABEL_SPECIAL.sub(" ", value.replace("\x00", "")).split())
+    return " ".join(_LABEL_SPECIAL.sub(" ", _no_autolinks(value.replace("\x00", ""))).split())
 
 
 def short(text: str | None, limit: int = 80) -> str:
