@@ -136,6 +136,9 @@ def test_help_stays_in_view_and_nothing_of_one_pupil_is_left_for_the_next(app_se
     steps = 0
     while "Thank you!" not in page.inner_text(MAIN):
         label = step_label(page)
+        # Each new step opens at its top (Next sat at the bottom of the last one), then help is in view.
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stMain']\").scrollTop === 0",
+                               timeout=5000)
         help_in_view(page, label)
         if page.locator(".st-key-q-uses_webcam input[type=radio]").count():
             click_and_wait(page, page.locator(".st-key-q-uses_webcam [data-testid='stRadioOption']").first)

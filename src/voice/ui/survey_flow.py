@@ -130,8 +130,8 @@ def run() -> None:
 # A fixed script (no stored or typed text): a new screen (step, thank-you page) starts at its top, not where
 # the young person had scrolled to on the last one to reach Next. Without it a phone shows the middle of
 # the next step, its heading and first question above the fold.
-_TO_TOP = ("<script>/* screen {n} */ document.querySelectorAll('[data-testid=\"stMain\"]')"
-           ".forEach(function (el) {{ el.scrollTo(0, 0); }});</script>")
+_TO_TOP = ("<script>document.querySelectorAll('[data-testid=\"stMain\"]')"
+           ".forEach(function (el) { el.scrollTo(0, 0); });</script>")
 
 
 def _top_of_each_new_screen() -> None:
@@ -142,7 +142,8 @@ def _top_of_each_new_screen() -> None:
     if S.get("yp_screen") != screen:
         S["yp_screen"] = screen
         S["yp_screen_n"] = S.get("yp_screen_n", 0) + 1
-    st.html(_TO_TOP.format(n=S.get("yp_screen_n", 0)), unsafe_allow_javascript=True)
+    with st.container(key=f"yp-top-{S['yp_screen_n']}"):  # a new element per screen: the script runs again
+        st.html(_TO_TOP, unsafe_allow_javascript=True)
 
 
 def _notice() -> None:
@@ -311,9 +312,9 @@ def _in_progress() -> None:
     draw_step(progress.survey, progress.language, progress.current_step, _prefix(progress), progress.answers,
               S.get("yp_errors", {}), on_move=functools.partial(_move, progress))
     until = f" It works until {progress.expires_on:%-d %B}." if progress.expires_on else ""
-    st.caption(f"Your code to carry on later: **{progress.resume_code}**.{until}")
-    st.button("Stop for now and clear this screen", key="yp_leave", on_click=forget_young_person,
-              help="Your answers so far are saved. Your code brings them back.")
+    st.caption(f"Your code to carry on later: **{progress.resume_code}**.{until} "
+               "Your answers so far are saved, so you can stop at any time.")
+    st.button("Stop for now and clear this screen", key="yp_leave", on_click=forget_young_person)
 
 
 def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: dict[str, Any],
