@@ -103,7 +103,7 @@ def _capture_link() -> None:
         if params.get(name):
             S[f"yp_{name}"] = params.get(name)
     if "resume" in params:
-        S["yp_notice"] = CODE_NOT_IN_LINKS
+        S["yp_notice"] = ("info", CODE_NOT_IN_LINKS)
         _link_in_address()
     S["yp_link_read"] = True
 
@@ -147,8 +147,11 @@ def _top_of_each_new_screen() -> None:
 
 
 def _notice() -> None:
+    """A message for the top of the screen: ("info" | "warning", Markdown), set by a callback or the link.
+    The text is a fixed message of this module, or passed through plain() where it is set."""
     if notice := S.pop("yp_notice", None):
-        st.info(plain(notice))  # a service's message may quote a link's group or campaign
+        kind, text = notice
+        (st.warning if kind == "warning" else st.info)(text)
 
 
 # --- landing: no link, so type a code or choose a survey ---------------------------------------
@@ -366,7 +369,7 @@ def _move(progress: service.Progress, shown: list[Question], step_questions, ste
     now_answers = _screen_answers(progress, survey.questions)
     now_shown = [q for q in step_questions if is_shown(q, now_answers, survey)]
     if direction > 0 and {q.id for q in now_shown} - {q.id for q in shown}:
-        S["yp_notice"] = NEW_QUESTION
+        S["yp_notice"] = ("info", NEW_QUESTION)
         return
     answers = _screen_answers(progress, now_shown)
     missing = [q for q in now_shown if q.required and q.is_closed and q.id not in answers]
@@ -381,10 +384,10 @@ def _move(progress: service.Progress, shown: list[Question], step_questions, ste
         S["yp_errors"] = {p.question_id: p.message for p in rejected.problems}
         return
     except SurveyProblem as problem:
-        S["yp_notice"] = problem.message
+        S["yp_notice"] = ("warning", plain(problem.message))  # it may quote a link's group or campaign
         return
     except DatabaseUnavailable:
-        S["yp_notice"] = SAVE_FAILED
+        S["yp_notice"] = ("warning", SAVE_FAILED)
         return
     texts = [v for q in now_shown if q.type == "text" and isinstance(v := answers.get(q.id), str)]
     if texts and _suggests_risk(texts):
