@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -42,16 +41,13 @@ class Requests:
 
 
 @pytest.fixture(scope="module")
-def offline_browser():
-    """Chromium that cannot resolve any host but the app's (see docs/accessibility.md, docs/security.md)."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"])
-        yield browser
-        browser.close()
+def offline_browser(browser):
+    """Chromium that cannot resolve any host but the app's (see docs/accessibility.md, docs/security.md).
+    Launched from the session's Playwright (one sync Playwright per thread)."""
+    offline = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"])
+    yield offline
+    offline.close()
 
 
 @pytest.fixture(scope="module")
