@@ -168,13 +168,14 @@ def _landing() -> None:
         for survey in offered:
             with st.container(border=True, key=f"yp-card-{survey.id}"):
                 label = tr(survey.title)
-                if titles.count(label) > 1:  # two "Staying safe online": say which is which on the button
+                twin = titles.count(label) > 1
+                if twin:  # two "Staying safe online": say which is which on the button
                     label = f"{label}: {who_for(survey)}"
                 if st.button(plain(label), key=f"yp_pick_{survey.id}", width="stretch"):
                     S["yp_survey"] = survey.id
                     _link_in_address()
                     st.rerun()
-                st.caption(plain(about(survey)))
+                st.caption(plain(about(survey, with_who=not twin)))
     _you_said_we_did_link()
 
 
@@ -187,11 +188,11 @@ def who_for(survey: Survey, lang: str = "en") -> str:
     return tr(survey.audience_who, lang) or _ages(survey)
 
 
-def about(survey: Survey, lang: str = "en") -> str:
+def about(survey: Survey, lang: str = "en", with_who: bool = True) -> str:
     """One line for the front page and the welcome screen: who it is for, the ages, how long it takes."""
     minutes = survey.duration_minutes
     ages = _ages(survey)
-    who = tr(survey.audience_who, lang)
+    who = tr(survey.audience_who, lang) if with_who else ""
     return (f"{who} ({ages.lower()})" if who else ages) + f" · About {minutes} minute{'s' if minutes != 1 else ''}"
 
 
