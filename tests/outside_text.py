@@ -32,3 +32,17 @@ def assert_escaped(markdown: str, payload: str = ALL) -> None:
     """`markdown` (an element's Markdown source) shows `payload` as typed, with nothing left to interpret."""
     assert not live(markdown), f"{live(markdown)} live in {markdown!r}"
     assert payload in unescape(markdown), (payload, markdown)
+
+
+def outside_survey(survey_id: str) -> dict:
+    """A survey definition whose every piece of wording is the payload (as a survey file from outside)."""
+    return {
+        "id": survey_id, "title": ALL, "version": 1,
+        "audience": {"min_age": 11, "max_age": 18, "who": ALL}, "intro": ALL, "privacy_notice": ALL,
+        "sections": [{"id": "only", "title": ALL, "intro": ALL, "questions": [
+            {"id": "pick", "type": "single", "text": ALL, "help": ALL,
+             "options": [{"id": "a", "label": ALL}, {"id": "b", "label": "Something else"}]},
+            {"id": "many", "type": "multi", "text": ALL,
+             "options": [{"id": "a", "label": ALL}, {"id": "b", "label": "Other"}]},
+        ]}],
+    }

@@ -7,30 +7,17 @@ renders the same payloads in Chromium and records every request); staff pages on
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import voice.ui.runtime as runtime
-from tests.outside_text import ALL, assert_escaped, live, unescape
+from tests.outside_text import ALL, assert_escaped, live, outside_survey, unescape
 from voice.db import utcnow
 from voice.models import Group
 
 ROOT = Path(__file__).resolve().parents[2]
-
-OUTSIDE_SURVEY = {
-    "id": "outside_words", "title": ALL, "version": 1,
-    "audience": {"min_age": 11, "max_age": 18, "who": ALL}, "intro": ALL, "privacy_notice": ALL,
-    "sections": [{"id": "only", "title": ALL, "intro": ALL, "questions": [
-        {"id": "pick", "type": "single", "text": ALL, "help": ALL,
-         "options": [{"id": "a", "label": ALL}, {"id": "b", "label": "Something else"}]},
-        {"id": "many", "type": "multi", "text": ALL,
-         "options": [{"id": "a", "label": ALL}, {"id": "b", "label": "Other"}]},
-    ]}],
-}
-
 
 def _markdown_of(at: AppTest) -> list[str]:
     elements = list(at.markdown) + list(at.title) + list(at.header) + list(at.subheader) + list(at.caption)
@@ -65,7 +52,7 @@ def test_survey_wording_on_young_peoples_pages_is_text(app_env, session):
     from voice.surveys.loader import survey_from_dict
     from voice.surveys.registry import publish
 
-    publish(session, survey_from_dict(copy.deepcopy(OUTSIDE_SURVEY)), source="test")
+    publish(session, survey_from_dict(outside_survey("outside_words")), source="test")
     session.commit()
     at = AppTest.from_file(app_env, default_timeout=30).run()  # the front page lists it
     card = at.button(key="yp_pick_outside_words")

@@ -8,7 +8,6 @@ pages make is recorded (page.route): any other host fails the test, even if the 
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
@@ -16,7 +15,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, click_and_wait, wait_idle
-from tests.outside_text import ALL, HTML, IMAGE, LINK, OUTSIDE_HOST, RED
+from tests.outside_text import ALL, HTML, IMAGE, LINK, OUTSIDE_HOST, RED, outside_survey
 
 pytestmark = pytest.mark.e2e
 
@@ -225,25 +224,13 @@ def test_you_said_we_did_is_one_tap_from_the_front_page_and_the_thank_you_page(a
     assert f"group={shared_group}" in page.url or "you_said_we_did" in page.url
 
 
-OUTSIDE_SURVEY = {
-    "id": "outside_words_e2e", "title": ALL, "version": 1,
-    "audience": {"min_age": 11, "max_age": 18, "who": ALL}, "intro": ALL, "privacy_notice": ALL,
-    "sections": [{"id": "only", "title": ALL, "intro": ALL, "questions": [
-        {"id": "pick", "type": "single", "text": ALL, "help": ALL,
-         "options": [{"id": "a", "label": ALL}, {"id": "b", "label": "Something else"}]},
-        {"id": "many", "type": "multi", "text": ALL,
-         "options": [{"id": "a", "label": ALL}, {"id": "b", "label": "Other"}]},
-    ]}],
-}
-
-
 def _publish_outside_survey(database_url: str) -> None:
     from voice.db import get_engine, session_scope
     from voice.surveys.loader import survey_from_dict
     from voice.surveys.registry import publish
 
     with session_scope(get_engine(database_url)) as session:
-        publish(session, survey_from_dict(copy.deepcopy(OUTSIDE_SURVEY)), source="e2e")
+        publish(session, survey_from_dict(outside_survey("outside_words_e2e")), source="e2e")
 
 
 def _nothing_live(page, where: str) -> None:

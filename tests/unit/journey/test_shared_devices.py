@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from voice.db import utcnow
-from voice.models import AuditEvent, Group, Response
+from voice.models import AuditEvent, Response
 from voice.responses import service
 from voice.responses.answers import AnswersRejected, clean_value
 from voice.responses.codes import GROUP_FAILURES_PER_MINUTE, GuessLimiter
@@ -17,22 +17,13 @@ from voice.responses.errors import AlreadySubmitted, AnswerRejected, ResumeCodeE
 from voice.surveys.loader import survey_from_dict
 from voice.surveys.registry import publish
 
-from tests.unit.journey.test_response_service import MINI
+from tests.unit.journey.test_response_service import MINI, mini  # noqa: F401 (the fixture)
 
 APPS = {**MINI, "sections": [
     {"id": "apps", "title": "Apps", "questions": [
         {"id": "apps_used", "type": "multi", "text": "Which apps?",
          "options": [{"id": "snapchat", "label": "Snapchat"}, {"id": "tiktok", "label": "TikTok"},
                      {"id": "none", "label": "None of these", "exclusive": True}]}]}]}
-
-
-@pytest.fixture
-def mini(session):
-    survey = survey_from_dict(MINI)
-    publish(session, survey, source="test")
-    session.add(Group(code="HILL", name="Hill Academy", area="Charnwood", type="school"))
-    session.flush()
-    return survey
 
 
 def refused(session) -> list[AuditEvent]:
