@@ -45,7 +45,7 @@ _CSS = """
 /* Whatever the keyboard focuses is scrolled into view below the bar, never under it (WCAG 2.4.11). */
 .stApp:has(.st-key-help-bar) [data-testid="stMain"] { scroll-padding-top: 52px; }
 .stApp:has(.st-key-help-bar) [data-testid="stHeader"] { display: none; }
-/* The help box's heading is where the bar's "Help" link lands: keep it clear of the bar. */
+/* The help box's heading is where the bar's "Need help?" link lands: keep it clear of the bar. */
 .stApp [id="need-help-now"] { scroll-margin-top: 4rem; }
 .stApp .st-key-help-box h3 { font-size: 1.25rem; padding-top: 0; }
 /* "Press Enter / Ctrl+Enter to apply" means nothing on a phone, and young people's answers are saved by
