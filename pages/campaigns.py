@@ -23,6 +23,7 @@ from voice.surveys.xlsform import survey_to_xlsform
 from voice.ui.guard import require_page
 from voice.ui.runtime import db_session
 from voice.ui.xlsform_import import import_panel
+from voice.ui.text import plain
 
 actor = require_page(FACILITATOR, ADMIN)
 S = st.session_state
@@ -47,7 +48,7 @@ def public_base_url() -> str:
 
 st.title("Campaigns and links")
 if notice := S.pop("staff_campaign_notice", None):
-    st.success(notice)
+    st.success(plain(notice))
 
 with db_session() as session:
     surveys = list_surveys(session)
@@ -77,7 +78,7 @@ with campaigns_tab:
                     db(open_campaign, survey_id, name, datetime.combine(opens, time()) if opens else None,
                        datetime.combine(closes + timedelta(days=1), time()) if closes else None, title, invited)
                 except CampaignError as exc:
-                    st.error(str(exc))
+                    st.error(plain(str(exc)))
                 else:
                     S["staff_campaign_notice"] = f"Campaign '{name}' opened."
                     st.rerun()
@@ -101,7 +102,7 @@ with campaigns_tab:
                 cols = st.columns([1, 2])
                 png = qr_png(link.url)
                 cols[0].image(png, width=150, alt=f"QR code for the link for {link.group_name}")  # WCAG 1.1.1
-                cols[1].markdown(f"**{link.group_name}**")
+                cols[1].markdown(f"**{plain(link.group_name)}**")  # a group name from a CSV: text
                 # Wrapped: a sideways-scrolling box cannot be scrolled by keyboard (axe scrollable-region-focusable).
                 cols[1].code(link.url, language=None, wrap_lines=True)
                 cols[1].download_button("QR code (PNG)", png, file_name=f"{campaign_name}-{link.group_code or 'all'}.png",

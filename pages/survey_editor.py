@@ -17,6 +17,7 @@ from voice.surveys.schema import QUESTION_TYPES
 from voice.ui.guard import require_page
 from voice.ui.preview import preview_survey, reset_preview
 from voice.ui.runtime import db_session
+from voice.ui.text import plain
 
 actor = require_page(FACILITATOR, ADMIN)
 S = st.session_state
@@ -33,7 +34,7 @@ def db(fn, *args, **kwargs):
 
 
 def show_refusal(exc: EditRefused) -> None:
-    st.error("Not changed. Please fix:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+    st.error("Not changed. Please fix:\n\n" + "\n".join(f"- {plain(str(p))}" for p in exc.problems))
 
 
 def apply(fn, *args, clear: str | None = None, **kwargs) -> None:
@@ -83,8 +84,8 @@ if not S.get("staff_editor_id"):
         st.caption("No drafts yet. Start one below.")
     for info in mine:
         cols = st.columns([4, 1])
-        cols[0].markdown(f"**{info.title}** · `{info.survey_id}` · changed {info.updated_at:%d %b %H:%M} "
-                         f"by {info.updated_by}")
+        cols[0].markdown(f"**{plain(info.title)}** · `{info.survey_id}` · changed {info.updated_at:%d %b %H:%M} "
+                         f"by {plain(info.updated_by)}")
         if cols[1].button("Open", key=f"staff_editor_open_{info.survey_id}"):
             open_draft(info.survey_id)
 
@@ -133,7 +134,7 @@ draft = S["staff_editor_draft"]
 langs = ed.languages(draft)
 
 top = st.columns([3, 1])
-top[0].markdown(f"Editing **{ed.title_text(draft)}** (`{draft['id']}`): every change is saved.")
+top[0].markdown(f"Editing **{plain(ed.title_text(draft))}** (`{draft['id']}`): every change is saved.")
 if top[1].button("Close", key="staff_editor_close"):
     for key in ("staff_editor_id", "staff_editor_draft", "staff_editor_editing"):
         S.pop(key, None)
@@ -210,7 +211,7 @@ with build:
         """Choose an earlier question, a test and an option; outside a form so the lists follow the choices."""
         qid = question["id"]
         earlier = ed.skip_rule_targets(draft, qid)
-        st.markdown(f"**Skip rule:** {ed.describe_condition(question.get('show_if'))}")
+        st.markdown(f"**Skip rule:** {plain(ed.describe_condition(question.get('show_if')))}")
         if not earlier:
             st.caption("A skip rule can only look at an earlier question; this is the first one.")
             return
@@ -242,7 +243,7 @@ with build:
         sid = section["id"]
         with st.container(border=True, key=f"staff_section_{sid}"):
             head = st.columns([5, 1, 1, 1])
-            head[0].subheader(ed.wording_in(section.get("title"), "en") or sid)
+            head[0].subheader(plain(ed.wording_in(section.get("title"), "en") or sid))
             if head[1].button("↑", key=f"staff_sec_up_{sid}", help="Move section up", disabled=si == 0):
                 apply(ed.move_section, sid, -1)
             if head[2].button("↓", key=f"staff_sec_down_{sid}", help="Move section down"):
@@ -261,9 +262,9 @@ with build:
                 qid = question["id"]
                 with st.container(border=True, key=f"staff_q_{qid}"):
                     row = st.columns([6, 1, 1, 1, 1])
-                    row[0].markdown(f"**{ed.wording_in(question.get('text'), 'en')}**  \n"
+                    row[0].markdown(f"**{plain(ed.wording_in(question.get('text'), 'en'))}**  \n"
                                     f"`{qid}` · {TYPE_NAMES.get(question.get('type'))} · "
-                                    f"{ed.describe_condition(question.get('show_if'))}")
+                                    f"{plain(ed.describe_condition(question.get('show_if')))}")
                     if row[1].button("↑", key=f"staff_q_up_{qid}", help="Move up"):
                         apply(ed.move_question, qid, -1)
                     if row[2].button("↓", key=f"staff_q_down_{qid}", help="Move down"):
@@ -295,14 +296,14 @@ with preview:
     problems = ed.publish_problems(draft)
     if problems:
         st.info("The preview shows once the survey is complete. Still to do:\n\n"
-                + "\n".join(f"- {p}" for p in problems))
+                + "\n".join(f"- {plain(str(p))}" for p in problems))
     else:
         preview_survey(ed.draft_to_survey(draft))
 
 with publish_tab:
     problems = ed.publish_problems(draft)
     if problems:
-        st.warning("Before publishing, please fix:\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.warning("Before publishing, please fix:\n\n" + "\n".join(f"- {plain(str(p))}" for p in problems))
     else:
         st.write("Young people get the new version as soon as it is published. Answers already given keep the "
                  "version they answered.")

@@ -2,7 +2,8 @@
 
 They act like a phone browser: every answer change reruns the script (and skip logic may then show
 more questions, so the page is read again), a pause for reading before each Next, and after a lost
-connection they come back with their resume code (?resume=…), as a reopened tab does.
+connection they come back as a reopened tab does: the school's link, then their resume code typed into
+"Carry on with your code" (codes are never in the address).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from websockets.exceptions import WebSocketException
 
@@ -21,6 +22,7 @@ from benchmarks.load.protocol import ProtocolError, StreamlitSession
 
 SAVE_FAILED_HINT = "couldn't save your answers"
 THANK_YOU = "Thank you!"
+CODE_ON_SCREEN = re.compile(r"code to carry on later: \*\*([A-Z0-9-]+)\*\*")
 MAX_PRESSES = 40  # 7 steps; the rest is room for retries after faults
 MAX_RECONNECTS = 30
 TEXTS = ["Strangers adding me on games", "", "More lessons about scams and fake accounts", "Nothing really"]
@@ -103,9 +105,10 @@ class YoungPerson:
                     if self.result.resume_code is None:
                         await session.click("yp_start")
                         self._check_page(session)
-                        self.result.resume_code = parse_qs(session.query_string).get("resume", [None])[0]
-                        if not self.result.resume_code:
-                            raise ProtocolError("no resume code in the address after Start")
+                        found = CODE_ON_SCREEN.search(session.page.text())
+                        if not found:
+                            raise ProtocolError("no resume code on the screen after Start")
+                        self.result.resume_code = found.group(1)
                         continue
                     if THANK_YOU in session.page.text():
                         self.result.receipt = self._receipt(session)
@@ -143,10 +146,7 @@ class YoungPerson:
 
     async def _connect(self) -> StreamlitSession:
         url = self.urls[self._url_index]
-        if self.result.resume_code:
-            query = urlencode({"resume": self.result.resume_code})
-        else:
-            query = urlencode({"survey": self.survey.id, **({"group": self.group} if self.group else {})})
+        query = urlencode({"survey": self.survey.id, **({"group": self.group} if self.group else {})})
         deadline = time.monotonic() + self.reconnect_wait
         while True:  # bounded by reconnect_wait: the app may be restarting
             try:
@@ -159,6 +159,12 @@ class YoungPerson:
                 await asyncio.sleep(0.5)
         self.result.urls_used.append(url)
         self._check_page(session)
+        if self.result.resume_code:  # back with the code, as a young person types it
+            session.set_text("yp_resume_typed", self.result.resume_code)
+            await session.click("yp_resume_go")
+            self._check_page(session)
+            if session.page.errors:
+                raise ProtocolError(f"the code did not bring the answers back: {session.page.errors}")
         return session
 
     async def _answer_step(self, session: StreamlitSession) -> None:

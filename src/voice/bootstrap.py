@@ -16,7 +16,7 @@ from typing import Iterator
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
-from voice.db import session_scope, upgrade
+from voice.db import private_dir, private_file, session_scope, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,8 @@ def _startup_lock(engine: Engine) -> Iterator[None]:
         return
 
     lock_path = Path(database).with_name(Path(database).name + ".startup-lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(lock_path.parent)
+    private_file(lock_path)
     with open(lock_path, "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other process's start-up to finish
         try:

@@ -35,6 +35,7 @@ def _find_repo_dir() -> Path:
 DEFAULT_SAFEGUARDING_RETENTION_YEARS = 15
 # Responses started but never sent are removed after this many days (VOICE_UNFINISHED_RETENTION_DAYS):
 # they can hold sensitive answers, and nobody can use them.
+DEFAULT_RESUME_CODE_DAYS = 14
 DEFAULT_UNFINISHED_RETENTION_DAYS = 30
 
 
@@ -79,6 +80,9 @@ class Settings:
     notify: NotifySettings = NotifySettings()
     safeguarding_retention_years: int = DEFAULT_SAFEGUARDING_RETENTION_YEARS
     unfinished_retention_days: int = DEFAULT_UNFINISHED_RETENTION_DAYS
+    # A resume code opens an unfinished response for this many days after it was started
+    # (VOICE_RESUME_CODE_DAYS). Shared school devices: a code found weeks later opens nothing.
+    resume_code_days: int = DEFAULT_RESUME_CODE_DAYS
 
     @property
     def definitions_dir(self) -> Path:
@@ -133,6 +137,7 @@ def get_settings() -> Settings:
         safeguarding_retention_years=_whole("VOICE_SAFEGUARDING_RETENTION_YEARS",
                                             DEFAULT_SAFEGUARDING_RETENTION_YEARS, low=1),
         unfinished_retention_days=_whole("VOICE_UNFINISHED_RETENTION_DAYS", DEFAULT_UNFINISHED_RETENTION_DAYS, low=1),
+        resume_code_days=_whole("VOICE_RESUME_CODE_DAYS", DEFAULT_RESUME_CODE_DAYS, low=1),
     )
 
 

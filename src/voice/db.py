@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from voice.config import PACKAGE_DIR
+from voice.config import PACKAGE_DIR, get_settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,11 +78,60 @@ def get_engine(url: str) -> Engine:
         return engine
 
 
+# What the app writes holds young people's answers: readable by the app's own user only.
+PRIVATE_DIR_MODE, PRIVATE_FILE_MODE = 0o700, 0o600
+
+
+def private_dir(path: str | Path, tighten_existing: bool = False) -> Path:
+    """Create `path` (and missing parents) as a folder only the app's user can open.
+
+    An existing folder is left as it is unless `tighten_existing` (the app's own data folder): a database
+    named by DATABASE_URL may sit in a folder others share (never chmod /tmp)."""
+    path = Path(path)
+    if not path.exists():
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        _tighten(path, PRIVATE_DIR_MODE)  # mkdir's mode is filtered by the umask
+    elif tighten_existing:
+        _tighten(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path: str | Path) -> Path:
+    """Make sure `path` exists with mode 0600 before anyone writes to it (an existing file is tightened).
+
+    SQLite gives its -wal, -shm and -journal files the database file's own mode, so creating the
+    database this way keeps all of them private too."""
+    path = Path(path)
+    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, PRIVATE_FILE_MODE)
+    os.close(fd)
+    _tighten(path, PRIVATE_FILE_MODE)
+    return path
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except (OSError, AttributeError):  # someone else's file (a shared folder) or no getuid (not POSIX)
+        log.warning("could not make %s private (mode %o)", path, mode)
+
+
+def _sqlite_file(path: str) -> None:
+    """The embedded database, its folder and any -wal/-shm files already there: private."""
+    db = Path(path).resolve()
+    private_dir(db.parent, tighten_existing=db.parent == get_settings().data_dir)
+    private_file(db)
+    for suffix in ("-wal", "-shm", "-journal"):
+        extra = db.with_name(db.name + suffix)
+        if extra.exists():
+            _tighten(extra, PRIVATE_FILE_MODE)
+
+
 def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = url.split("///", 1)[-1].split("?", 1)[0]
+        if path and path != ":memory:" and not path.startswith("file:"):
+            _sqlite_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False,
                                                   "timeout": sqlite_busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -235,6 +284,7 @@ def backup_sqlite(source: str | Path, out: str | Path) -> tuple[int, str]:
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    private_file(out)  # a backup holds everything the database does
     src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True, timeout=sqlite_busy_timeout_ms() / 1000)
     dst = sqlite3.connect(out)
     try:

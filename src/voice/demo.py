@@ -289,23 +289,34 @@ DEMO_MEASURES = [
     ("domestic_abuse", "safe_feel_safe", "feel_safe_home", ["always", "mostly"],
      "DEMO: % who feel safe at home always or mostly", "high_is_good"),
 ]
-# (you said, we did, status, reason, raised, answered, priorities, published)
+# (you said, we did, status, reason, raised, answered, priorities, published). Young people read these on
+# the public page under "You said" and "We did", so the words are theirs and plain: no "DEMO:" read out as
+# if someone had said it, no "You said" twice, no CAMHS, PSHE or YPAG left unexplained. The items are
+# marked as demo by their agency (DEMO_AGENCY) and figures instead; the public page says they are made up.
 DEMO_ITEMS = [
-    ("DEMO: You said there should be more information on how to protect yourself against cyber-bullying.",
-     "We worked with the YPAG on a leaflet and assembly for every secondary school.", "done", "",
+    ("There should be more information on how to protect yourself against bullying online.",
+     "We worked with the Young People's Advisory Group (young people who advise us) on a leaflet and an "
+     "assembly for every secondary school.", "done", "",
      (2020, 2, 14), (2020, 6, 1), ["voice_of_child", "communications"], True),
-    ("DEMO: You said mental health should be on the school curriculum.",
-     "We asked schools to include it in PSHE and are checking which do.", "in_progress", "",
-     (2020, 2, 14), (2020, 9, 15), ["mental_health"], True),
-    ("DEMO: You said being pulled out of lessons for support makes it obvious to everyone.",
+    ("Mental health should be taught at school.",
+     "We asked schools to teach it in their personal, social and health lessons, and we are checking which do.",
+     "in_progress", "", (2020, 2, 14), (2020, 9, 15), ["mental_health"], True),
+    ("Being taken out of lessons for support makes it obvious to everyone.",
      "", "planned", "", (2020, 6, 26), None, ["mental_health"], False),
-    ("DEMO: You said CAMHS waiting lists are too long.",
-     "We cannot change waiting lists ourselves; we took your views to the health commissioners.",
-     "not_possible", "CAMHS is run by the health service, not the partnership; we passed your views on.",
+    ("Young people wait too long for help with their mental health.",
+     "We can't change the waiting lists ourselves, so we took what you said to the people who pay for "
+     "these services.",
+     "not_possible", "The NHS runs mental health services for young people, not us. We passed your views on.",
      (2020, 6, 26), (2020, 10, 1), ["mental_health"], True),
-    ("DEMO: You said you want to know what happens when you report something online.",
+    ("You want to know what happens after you report something online.",
      "", "planned", "", (2020, 7, 1), None, ["communications"], False),
 ]
+DEMO_AGENCY = f"{DEMO_MARK} partnership"
+
+
+def is_demo_item(agency: str | None) -> bool:
+    """A "you said, we did" item the demo made up (its agency says so)."""
+    return agency == DEMO_AGENCY
 
 
 def load_demo_evidence(session: Session) -> None:
@@ -385,7 +396,8 @@ def _demo_items(session: Session, period_id: str, keys: set[str]) -> None:
         item = create_item(session, you_said=you_said, raised_at=date(*raised), created_by=DEMO_ACTOR_NAME,
                            period_id=period_id, we_did=we_did, status=status, not_possible_reason=reason,
                            responded_at=date(*answered) if answered else None, audience="ypag",
-                           agency=f"{DEMO_MARK} partnership", priority_ids=[k for k in priorities if k in keys])
+                           agency=DEMO_AGENCY, figures=f"{DEMO_MARK} – made-up example, not real young people",
+                           priority_ids=[k for k in priorities if k in keys])
         if published:
             publish_item(session, item.id, DEMO_ACTOR_NAME)
 

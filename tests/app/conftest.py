@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,16 @@ def app_env(monkeypatch, database_url, published_surveys, tmp_path):
 
 
 def texts(at) -> str:
-    """Everything a user reads on the page, as one string."""
+    """Everything a user reads on the page, as one string (Markdown's backslash escapes removed, as the
+    page shows them: `voice.ui.text.plain` escapes text from outside)."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.header]
+    parts += [e.value for e in at.subheader]
     parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.warning]
     parts += [e.value for e in at.caption]
-    return "\n".join(str(p) for p in parts)
+    return _MARKDOWN_ESCAPE.sub(r"\1", "\n".join(str(p) for p in parts))
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @pytest.fixture(autouse=True)

@@ -134,7 +134,7 @@ def test_double_submit_over_the_protocol_makes_one_response(load_app, load_db):
 @pytest.mark.slow
 def test_killing_the_app_mid_run_loses_no_saved_answer(tmp_path, load_db):
     """SIGKILL while 12 people are mid-survey, restart on the same port: every step whose Next completed
-    is in the database, the people come back with ?resume=<code> and each submits exactly once."""
+    is in the database, the people come back by typing their code and each submits exactly once."""
     from voice.db import get_engine
 
     app = AppProcess(tmp_path / "app", load_db).start()

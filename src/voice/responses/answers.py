@@ -70,6 +70,11 @@ def clean_value(question: Question, value: Any) -> AnswerValue | None:
         unknown = [c for c in chosen if c not in valid]
         if unknown:
             raise AnswerRejected(question.id, f"'{', '.join(unknown)}' is not one of the choices for {question.id}.")
+        alone = [c for c in chosen if c in question.exclusive_ids]
+        if alone and len(chosen) > 1:  # "None of these" with Snapchat says two opposite things
+            label = question.option(alone[0]).label.get("en", alone[0])
+            raise AnswerRejected(question.id, f"“{label}” can't be ticked with other answers. "
+                                              "Untick it, or untick the others.")
         return chosen
     choice = str(value)
     if choice not in valid:

@@ -23,6 +23,23 @@ class UnknownResumeCode(SurveyProblem):
         self.code = code
 
 
+class ResumeCodeExpired(SurveyProblem):
+    def __init__(self, days: int):
+        super().__init__(f"That code has run out: codes work for {days} days after you start. "
+                         "You can start the survey again.")
+        self.days = days
+
+
+class TooManyTries(SurveyProblem):
+    """Too many codes that did not work, from this screen or for this group: wait before trying again."""
+
+    def __init__(self, wait_minutes: int):
+        unit = "minute" if wait_minutes == 1 else "minutes"
+        super().__init__(f"That's a lot of codes that didn't work. Please wait {wait_minutes} {unit} and try again, "
+                         "or start the survey again.")
+        self.wait_minutes = wait_minutes
+
+
 class CampaignClosed(SurveyProblem):
     def __init__(self, name: str):
         super().__init__("This survey is closed now, so it can't take new answers. Thank you for wanting to take part.")

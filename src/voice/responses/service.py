@@ -6,25 +6,31 @@ the load harness and the tests drive exactly the same code.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from voice.config import get_settings
 from voice.db import utcnow
-from voice.models import Answer, Campaign, Group, Response
+from voice.models import Answer, AuditEvent, Campaign, Group, Response
 from voice.responses.answers import AnswerValue, clean_answers, from_rows, to_rows
-from voice.responses.codes import new_code, normalise_code
+from voice.responses.codes import GROUP_FAILURES_PER_MINUTE, GUESSES, GuessLimiter, new_code, normalise_code
 from voice.responses.errors import (
     AlreadySubmitted,
     CampaignClosed,
+    ResumeCodeExpired,
+    SurveyProblem,
+    TooManyTries,
     UnknownCampaign,
     UnknownGroup,
     UnknownResumeCode,
 )
+from voice.security.audit import record
 from voice.surveys import skip_logic
 from voice.surveys.registry import ensure_default_campaign, get_survey, survey_of_version
 from voice.surveys.schema import Survey
@@ -45,6 +51,7 @@ class Progress:
     receipt_code: str | None
     language: str
     answers: dict[str, AnswerValue] = field(default_factory=dict)
+    expires_on: date | None = None  # the last day the resume code opens these answers
 
     @property
     def submitted(self) -> bool:
@@ -99,6 +106,64 @@ def start_response(session: Session, survey_id: str, group_code: str | None = No
         except IntegrityError:
             continue
     return _progress(session, response, survey, campaign, group)
+
+
+CODE_REFUSED = "resume_code_refused"  # audit action: a typed code that opened nothing
+
+
+def open_with_code(session: Session, typed: str, client_key: str, group_code: str | None = None,
+                   now: datetime | None = None, limiter: GuessLimiter = GUESSES) -> Progress | SurveyProblem:
+    """A young person types their code to carry on: their unfinished answers, or the refusal to show.
+
+    Refused, and written to the audit trail (the group, never the code typed): an unknown code, one that
+    has run out (`resume_code_days` after starting) and one whose answers were already sent (so a
+    finished pupil's code shows nothing to the next person at a shared device). Too many refusals from
+    one screen (`client_key`) or for one group in a minute make the screen wait. The refusal is returned,
+    not raised, so the caller's commit keeps the audit entry that counts it.
+    """
+    now = now or utcnow()
+    wait = limiter.wait_for(client_key, now)
+    bucket = _guess_bucket(session, group_code)
+    if wait is None and _group_failures(session, bucket, now) >= GROUP_FAILURES_PER_MINUTE:
+        wait = timedelta(minutes=1)
+    if wait is not None:
+        return TooManyTries(max(1, math.ceil(wait.total_seconds() / 60)))
+    response = _lookup(session, typed)
+    refusal: SurveyProblem | None = None
+    days = get_settings().resume_code_days
+    if response is None:
+        refusal, reason = UnknownResumeCode(typed), "unknown"
+    elif response.status == "submitted":
+        refusal, reason = AlreadySubmitted(response.receipt_code or ""), "already_sent"
+    elif _expired(response, days, now):
+        refusal, reason = ResumeCodeExpired(days), "expired"
+    if refusal is not None:
+        failures = limiter.failed(client_key, now)
+        record(session, "anonymous", CODE_REFUSED, "group", bucket, at=now, reason=reason,
+               failures_from_this_screen=failures)
+        return refusal
+    limiter.succeeded(client_key)
+    return load_progress(session, response.resume_code)
+
+
+def _guess_bucket(session: Session, group_code: str | None) -> str:
+    """The group a try counts against: a real group's code, else "-" (so made-up ?group= values in a
+    link cannot each get their own allowance)."""
+    try:
+        group = find_group(session, group_code)
+    except UnknownGroup:
+        group = None
+    return group.code if group is not None else "-"
+
+
+def _group_failures(session: Session, bucket: str, now: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == CODE_REFUSED, AuditEvent.at > now - timedelta(minutes=1),
+        AuditEvent.target_type == "group", AuditEvent.target_id == bucket)) or 0
+
+
+def _expired(response: Response, days: int, now: datetime) -> bool:
+    return response.started_at is not None and now > response.started_at + timedelta(days=days)
 
 
 def load_progress(session: Session, resume_code: str) -> Progress:
@@ -187,12 +252,16 @@ def _insert_answers(session: Session, response_id: int, survey: Survey, answers:
         session.execute(Answer.__table__.insert(), rows)
 
 
-def _find(session: Session, resume_code: str, for_update: bool = False) -> Response:
+def _lookup(session: Session, resume_code: str, for_update: bool = False) -> Response | None:
     code = normalise_code(resume_code)
     query = select(Response).where(Response.resume_code == code)
     if for_update and session.bind.dialect.name == "postgresql":
         query = query.with_for_update()
-    response = session.scalars(query).first()
+    return session.scalars(query).first()
+
+
+def _find(session: Session, resume_code: str, for_update: bool = False) -> Response:
+    response = _lookup(session, resume_code, for_update)
     if response is None:
         raise UnknownResumeCode(resume_code)
     return response
@@ -205,4 +274,6 @@ def _progress(session: Session, response: Response, survey: Survey, campaign: Ca
         campaign_name=campaign.name, group_name=group.name if group else None, current_step=response.current_step,
         status=response.status, receipt_code=response.receipt_code, language=response.language,
         answers=from_rows(survey, rows),
+        expires_on=(response.started_at + timedelta(days=get_settings().resume_code_days)).date()
+        if response.started_at else None,
     )

@@ -62,14 +62,19 @@ YES_NO_LABELS: dict[str, Text] = {
 SURVEY_KEYS = (
     "id", "title", "version", "audience", "intro", "privacy_notice",
     "languages", "language_names", "priorities", "retention_months", "add_prefer_not_to_say", "sections",
+    "minutes",
 )
-AUDIENCE_KEYS = ("min_age", "max_age")
+AUDIENCE_KEYS = ("min_age", "max_age", "who")
+MAX_MINUTES = 60
 SECTION_KEYS = ("id", "title", "intro", "group", "questions")
 QUESTION_KEYS = (
     "id", "type", "text", "help", "options", "options_list", "required", "show_if",
     "sensitive", "priorities", "min", "max", "decimals", "max_length", "risk",
 )
-OPTION_KEYS = ("id", "label", "emoji")
+OPTION_KEYS = ("id", "label", "emoji", "exclusive")
+# Choice questions (not yes_no) need this many options of their own: with one there is nothing to choose.
+MIN_OWN_OPTIONS = 2
+CODE_TOO_FEW_OPTIONS = "too_few_options"
 CONDITION_OPS = ("equals", "not_equals", "in", "includes", "answered", "all", "any")
 CONDITION_KEYS = ("question",) + CONDITION_OPS
 
@@ -345,7 +350,8 @@ class _Builder:
         survey_id = self.ident(data, "id", "", what="survey id")
         title = self.wording(data, "title", "")
         version = self.integer(data, "version", "", 1, None, required=True)
-        min_age, max_age = self.audience(data.get("audience"), "audience")
+        min_age, max_age, who = self.audience(data.get("audience"), "audience")
+        minutes = self.integer(data, "minutes", "", 1, MAX_MINUTES)
         intro = self.wording(data, "intro", "")
         privacy = self.wording(data, "privacy_notice", "")
         priorities = self.id_list(data, "priorities", "")
@@ -360,7 +366,7 @@ class _Builder:
             audience_min_age=min_age, audience_max_age=max_age,
             intro=intro, privacy_notice=privacy, sections=tuple(sections),
             languages=self.languages, priorities=priorities,
-            retention_months=retention, source=source,
+            retention_months=retention, source=source, audience_who=who, minutes=minutes,
             add_prefer_not_to_say=self.add_prefer_not_to_say, language_names=language_names,
         )
 
@@ -412,19 +418,20 @@ class _Builder:
                 names[str(lang)] = name.strip()
         return names
 
-    def audience(self, value: Any, path: str) -> tuple[int, int]:
+    def audience(self, value: Any, path: str) -> tuple[int, int, Text]:
         if value is None:
             self.problem(path, "missing", f"'audience' is missing: give min_age and max_age ({MIN_AGE} to {MAX_AGE})")
-            return MIN_AGE, MAX_AGE
+            return MIN_AGE, MAX_AGE, {}
         data = self.mapping(value, path, "'audience'")
         if data is None:
-            return MIN_AGE, MAX_AGE
+            return MIN_AGE, MAX_AGE, {}
         self.unknown_keys(data, AUDIENCE_KEYS, path)
         low = self.integer(data, "min_age", path, MIN_AGE, MAX_AGE, required=True)
         high = self.integer(data, "max_age", path, MIN_AGE, MAX_AGE, required=True)
         if low is not None and high is not None and low > high:
             self.problem(_join(path, "max_age"), "out_of_range", f"max_age ({high}) is lower than min_age ({low})")
-        return (low if low is not None else MIN_AGE), (high if high is not None else MAX_AGE)
+        who = self.wording(data, "who", path, required=False)  # "Pupils in Year 9": on the front page
+        return (low if low is not None else MIN_AGE), (high if high is not None else MAX_AGE), who
 
     def sections(self, value: Any, path: str) -> list[Section]:
         if value is None:
@@ -626,6 +633,14 @@ class _Builder:
             self.unknown_keys(odata, OPTION_KEYS, p)
             oid = self.option_id(odata, p, multi=qtype == "multi")
             label = self.wording(odata, "label", p, pipes=True)
+            exclusive = self.boolean(odata, "exclusive", p)
+            if exclusive and qtype != "multi":
+                self.problem(_join(p, "exclusive"), "not_for_this_type", "exclusive is only for multi questions (on "
+                                                                         "other questions only one answer can be "
+                                                                         "chosen anyway)")
+                exclusive = False
+            if qtype == "multi" and oid == PREFER_NOT_TO_SAY:
+                exclusive = True  # "Prefer not to say" never goes with other answers
             emoji = None
             if odata.get("emoji") is not None:
                 emoji = self.text_scalar(odata["emoji"], _join(p, "emoji"))
@@ -644,7 +659,7 @@ class _Builder:
                              f"option id '{oid}' is used twice in this question{self.first_line(seen[oid])}")
                 continue
             seen[oid] = _join(p, "id")
-            result.append(Option(oid, label, emoji))
+            result.append(Option(oid, label, emoji, exclusive))
         ids = [o.id for o in result]
         if qtype == "yes_no":
             if set(ids) - set(YES_NO_OPTION_IDS) or not {"yes", "no"} <= set(ids):
@@ -655,12 +670,19 @@ class _Builder:
             # Always yes, no, prefer not to say, in that order, so answers line up across surveys.
             return [by_id.get(i) or Option(i, dict(YES_NO_LABELS[i])) for i in YES_NO_OPTION_IDS
                     if i in by_id or auto]
-        if not [i for i in ids if i != PREFER_NOT_TO_SAY] and len(ids) == len(value):
-            self.problem(op, "no_options", f"a {qtype} question needs at least one option of its own "
-                                           "(prefer_not_to_say is added for you)")
+        own = [o for o in result if o.id != PREFER_NOT_TO_SAY]
+        if len(own) < MIN_OWN_OPTIONS and len(ids) == len(value):
+            self.problem(op, CODE_TOO_FEW_OPTIONS, f"a {qtype} question needs at least {MIN_OWN_OPTIONS} options of "
+                                                   f"its own (it has {len(own)}; prefer_not_to_say is added for "
+                                                   "you): with one there is nothing to choose, so add the other "
+                                                   "answers or leave the question out")
+        elif qtype == "multi" and own and all(o.exclusive for o in own):
+            self.problem(op, "all_exclusive", "every option here is exclusive, so only one can be ticked: make it "
+                                              "a single question, or take exclusive off the options that can go "
+                                              "together")
         if PREFER_NOT_TO_SAY not in ids and auto:
             # An equal choice, never hidden: nobody has to tell us something to carry on.
-            result.append(Option(PREFER_NOT_TO_SAY, dict(PREFER_NOT_TO_SAY_LABEL)))
+            result.append(Option(PREFER_NOT_TO_SAY, dict(PREFER_NOT_TO_SAY_LABEL), exclusive=qtype == "multi"))
         return result
 
     def options_list(self, data: Mapping, qtype: str | None, qp: str, options: tuple[Option, ...]) -> str | None:

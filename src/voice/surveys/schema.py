@@ -33,6 +33,7 @@ class Option:
     id: str
     label: Text
     emoji: str | None = None  # emoji_scale only
+    exclusive: bool = False  # multi only: ticking it unticks the rest ("None of these", "Prefer not to say")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ class Question:
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
+    @property
+    def exclusive_ids(self) -> frozenset[str]:
+        """Options that stand alone in a multi answer: ticking one unticks the rest."""
+        return frozenset(o.id for o in self.options if o.exclusive)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -103,10 +109,21 @@ class Survey:
     # False: choice questions offer only the options listed (an imported form keeps its lists as they were).
     add_prefer_not_to_say: bool = True
     language_names: Mapping[str, str] = field(default_factory=dict)  # code -> name in XLSForm columns, e.g. fr: Français
+    audience_who: Text = field(default_factory=dict)  # who it is for, in words: "Pupils in Year 9"
+    minutes: int | None = None  # how long it takes, as the survey's author says; else estimated
 
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for s in self.sections for q in s.questions)
+
+    @property
+    def duration_minutes(self) -> int:
+        """About how many minutes it takes: `minutes` from the file, else an estimate from its questions
+        (a quarter of a minute per choice or number, a minute per written answer; at least one)."""
+        if self.minutes:
+            return self.minutes
+        quarters = sum(4 if q.type == "text" else 1 for q in self.questions)
+        return max(1, -(-quarters // 4))
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

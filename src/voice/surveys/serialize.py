@@ -54,6 +54,8 @@ def _option_to_dict(option: Option) -> dict[str, Any]:
     data: dict[str, Any] = {"id": option.id, "label": wording_to_data(option.label)}
     if option.emoji is not None:
         data["emoji"] = option.emoji
+    if option.exclusive and option.id != PREFER_NOT_TO_SAY:  # the loader makes it exclusive on multi anyway
+        data["exclusive"] = True
     return data
 
 
@@ -124,6 +126,10 @@ def survey_to_dict(survey: Survey) -> dict[str, Any]:
         "intro": wording_to_data(survey.intro),
         "privacy_notice": wording_to_data(survey.privacy_notice),
     }
+    if survey.audience_who:
+        data["audience"]["who"] = wording_to_data(survey.audience_who)
+    if survey.minutes:
+        data["minutes"] = survey.minutes
     if tuple(survey.languages) != (DEFAULT_LANGUAGE,):
         data["languages"] = list(survey.languages)
     if survey.language_names:

@@ -6,8 +6,8 @@ its checks before parsing in `xlsform_limits`. The full mapping table is in docs
 * begin_group / end_group <-> sections (a section with `group: false` is written without a group);
   select_one / select_multiple <list> <-> single / multi, the list keeping its name (`options_list`);
   text <-> text; integer <-> number, decimal <-> number with `decimals: true`; the `voice_type` column
-  marks a select_one as yes_no, scale or emoji_scale; `emoji` and `risk` (the concern category of an option marked
-  as a risk: voice.safeguarding.markers) on the choices sheet; `sensitive`,
+  marks a select_one as yes_no, scale or emoji_scale; `emoji`, `exclusive` (an option that stands alone in a multi) and `risk` (the concern
+  category of an option marked as a risk: voice.safeguarding.markers) on the choices sheet; `sensitive`,
   `priorities`, `max_length` columns; number min/max <-> a `constraint` of the form `. >= 1 and . <= 10`;
 * `relevant` <-> show_if: ${q} = 'v' (equals), ${q} != 'v' (not_equals), ${q} != '' (answered),
   selected(${q}, 'v') (includes on a multi; `in` on a single, joined by `or` for several), and/or
@@ -112,7 +112,7 @@ def survey_to_xlsform(survey: Survey) -> bytes:
             _append(ws, _row(header, {"type": "end_group"}))
 
     cs = wb.create_sheet(CHOICES)
-    _append(cs, ["list_name", "name"] + labels + ["emoji", "risk"])
+    _append(cs, ["list_name", "name"] + labels + ["emoji", "exclusive", "risk"])
     written: set[str] = set()
     for q in survey.questions:
         list_name = list_names.get(q.id)
@@ -121,7 +121,7 @@ def survey_to_xlsform(survey: Survey) -> bytes:
         written.add(list_name)
         for o in q.options:
             _append(cs, [list_name, o.id] + [o.label.get(lang, "") for lang in langs]
-                    + [o.emoji or "", (q.risk or {}).get(o.id, "")])
+                    + [o.emoji or "", "yes" if o.exclusive else "", (q.risk or {}).get(o.id, "")])
 
     st = wb.create_sheet(SETTINGS)
     # pyxform takes one form title (XForms have no translated title): English there, the rest in our column.
@@ -139,6 +139,11 @@ def survey_to_xlsform(survey: Survey) -> bytes:
                 settings[_lang_header(key, lang, survey)] = text[lang]
     settings["audience_min_age"] = survey.audience_min_age
     settings["audience_max_age"] = survey.audience_max_age
+    for lang in langs:
+        if survey.audience_who.get(lang):
+            settings[_lang_header("audience_who", lang, survey)] = survey.audience_who[lang]
+    if survey.minutes:
+        settings["minutes"] = survey.minutes
     settings["priorities"] = " ".join(survey.priorities)
     settings["retention_months"] = survey.retention_months
     settings["add_prefer_not_to_say"] = "yes" if survey.add_prefer_not_to_say else "no"

@@ -34,6 +34,7 @@ from voice.surveys.loader import (
     LANGUAGE_RE,
     MAX_AGE,
     MIN_AGE,
+    MIN_OWN_OPTIONS,
     QUOTE_CONSENT_ID,
     SurveyFileError,
     survey_from_dict,
@@ -79,7 +80,8 @@ _REASON_BY_BIND = {"geopoint": NOT_IMPORTED["geopoint"], "geotrace": NOT_IMPORTE
                    "barcode": NOT_IMPORTED["barcode"]}
 _KNOWN_SETTINGS = {"form_id", "id_string", "form_title", "voice_form_title", "title", "version", "default_language", "intro",
                    "privacy_notice", "audience_min_age", "audience_max_age", "priorities", "retention_months",
-                   "languages", "add_prefer_not_to_say", "clean_text_values", "name", "style"}
+                   "languages", "add_prefer_not_to_say", "clean_text_values", "name", "style", "audience_who",
+                   "minutes"}
 _EXTENSIONS = (".csv", ".xml", ".geojson")
 
 
@@ -379,7 +381,17 @@ class _Importer:
                 self.errors.append(XLSProblem(SETTINGS, 2, f"audience_{key}", f"'{value}' should be an age in years",
                                               code="bad_age"))
                 ages[key] = default
+        who = self.setting_wording("audience_who")  # our own: who the survey is for, on the front page
+        if who:
+            ages["who"] = who
         data["audience"] = ages
+        minutes = self._setting("minutes")
+        if minutes:
+            try:
+                data["minutes"] = int(float(minutes))
+            except ValueError:
+                self.errors.append(XLSProblem(SETTINGS, 2, "minutes", "should be a whole number of minutes",
+                                              code="bad_minutes"))
         for key, default in (("intro", editor.DEFAULT_INTRO), ("privacy_notice", editor.DEFAULT_PRIVACY)):
             words = self.setting_wording(key)
             if not words:
@@ -440,6 +452,8 @@ class _Importer:
                                       "label": self.wording(row.get("label"))}
             if row.get("emoji"):
                 option["emoji"] = _text(row["emoji"])
+            if _yes(row.get("exclusive", "")):  # our own column: an option that stands alone in a multi
+                option["exclusive"] = True
             lists.setdefault(list_name, []).append((number, option, row))
         return lists
 
@@ -760,6 +774,10 @@ class _Importer:
             self.not_imported(element, number, f"none of the choices in its list '{list_name}' can be imported",
                               code="no_choices")
             return False
+        if len([o for o in options if o["id"] != PREFER_NOT_TO_SAY]) < MIN_OWN_OPTIONS:
+            self.not_imported(element, number, f"its list '{list_name}' has only one choice, so a young person "
+                                               "would have nothing to choose", code="one_option")
+            return False
         if self.add_pnts and PREFER_NOT_TO_SAY not in [o["id"] for o in options]:
             options.append({"id": PREFER_NOT_TO_SAY, "label": "Prefer not to say"})
         q["options"] = options
@@ -917,7 +935,7 @@ class _Importer:
             if list_name not in self.used_lists:
                 continue
             for path, _ in _flatten(row):
-                if path[0] in ("list name", "name", "label", "risk", "__row") or \
+                if path[0] in ("list name", "name", "label", "risk", "exclusive", "__row") or \
                         (path[0] == "emoji" and list_name in self.emoji_lists):
                     continue
                 unused.setdefault(_header_of(sheet, path), []).append(row.get("__row"))
@@ -1090,8 +1108,8 @@ def _shared_strings(archive, last: int) -> list[str]:
     return strings
 
 
-_SURVEY_ORDER = ("id", "title", "version", "audience", "intro", "privacy_notice", "languages", "language_names",
-                 "priorities", "retention_months", "add_prefer_not_to_say", "sections")
+_SURVEY_ORDER = ("id", "title", "version", "audience", "minutes", "intro", "privacy_notice", "languages",
+                 "language_names", "priorities", "retention_months", "add_prefer_not_to_say", "sections")
 
 
 def _ordered_survey(data: dict) -> dict:

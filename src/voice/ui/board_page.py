@@ -132,7 +132,7 @@ def _measures(card: PriorityCard) -> None:
 
 def _card(card: PriorityCard, period_id: str) -> None:
     with st.container(border=True):
-        st.subheader(card.title)
+        st.subheader(plain(card.title))
         _rag(card)
         st.text("\n".join(f"• {o}" for o in card.outcomes))
         st.markdown("**Is it making a difference?**")
@@ -151,7 +151,7 @@ def _card(card: PriorityCard, period_id: str) -> None:
         if card.monitoring:
             st.warning(plain("For monitoring: " + " ".join(card.monitoring)), icon=":material/visibility:")
         # Listed (hidden) in the app's navigation for these roles; skipped when the page runs on its own.
-        page_link_if_listed(PRIORITY_PAGE, label=f"Look closer at {card.title}", icon=":material/arrow_forward:",
+        page_link_if_listed(PRIORITY_PAGE, label=f"Look closer at {plain(card.title)}", icon=":material/arrow_forward:",
                             query_params={"priority": card.key, "period": period_id})
 
 
@@ -195,7 +195,7 @@ def priority_page(actor: Actor) -> None:
     card = overview.priority(key)
     if overview.has_demo:
         st.warning("DEMO: some campaigns here are synthetic demonstration data, not real young people.")
-    st.header(card.title)
+    st.header(plain(card.title))
     st.caption(plain(f"Owner: {card.owner or 'not named'}"))
     _rag(card)
     st.markdown("**Outcomes we want**")

@@ -10,6 +10,7 @@ from voice.evidence import impact, priorities as svc
 from voice.evidence.errors import Refused
 from voice.models.priorities import POLARITIES, RAG_STATUSES
 from voice.ui.runtime import call
+from voice.ui.text import plain
 
 ACTION_LABELS = {"what": "What are we going to do?", "how": "How are we going to do it?",
                  "who": "Who is responsible?", "when": "When is it going to be done by?",
@@ -56,8 +57,8 @@ def run() -> None:
     chosen = st.selectbox("Priority", [r[0] for r in rows], format_func={r[0]: r[2] for r in rows}.get,
                           key="pri_choice")
     pid, key, title, owner, outcomes = next(r for r in rows if r[0] == chosen)
-    st.header(title)
-    st.caption(f"Key: {key} · Owner: {owner or 'not set'}")
+    st.header(plain(title))
+    st.caption(plain(f"Key: {key} · Owner: {owner or 'not set'}"))
     st.markdown("**Outcomes**")
     for outcome in outcomes:
         st.text(f"• {outcome}")
@@ -102,7 +103,7 @@ def _actions_tab(pid: int) -> None:
                 else:
                     _db(svc.update_action, choice, _user(), **values)
             except Refused as refused:
-                st.error(refused.message)
+                st.error(plain(refused.message))
             else:
                 st.success("Saved.")
                 st.rerun()
@@ -111,7 +112,8 @@ def _actions_tab(pid: int) -> None:
 def _rag_tab(pid: int) -> None:
     history = _db(svc.rag_history, pid)
     if history:
-        st.markdown(f"**Now: {history[0].status.upper()}** (set by {history[0].set_by}, {history[0].set_at:%d %b %Y})")
+        st.markdown(f"**Now: {history[0].status.upper()}** "
+                    + plain(f"(set by {history[0].set_by}, {history[0].set_at:%d %b %Y})"))
         st.text(history[0].rationale)
     with st.form(f"rag-form-{pid}"):
         status = st.radio("RAG status", RAG_STATUSES, horizontal=True, format_func=str.capitalize)
@@ -120,7 +122,7 @@ def _rag_tab(pid: int) -> None:
             try:
                 _db(svc.set_rag, pid, status, rationale, _user())
             except Refused as refused:
-                st.error(refused.message)
+                st.error(plain(refused.message))
             else:
                 st.rerun()
     if history:
@@ -150,6 +152,6 @@ def _measures_tab(pid: int) -> None:
                         option_ids=[o.strip() for o in options.split(",")], label=label, polarity=polarity,
                         by=_user())
                 except Refused as refused:
-                    st.error(refused.message)
+                    st.error(plain(refused.message))
                 else:
                     st.rerun()

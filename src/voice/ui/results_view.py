@@ -100,11 +100,11 @@ def render_results() -> None:
         waiting = has_waiting(session, resolve_campaign(session, survey_id, campaign))
     if count.count == 0:
         if waiting:
-            st.info(f"Young people have started to answer in '{campaign_titles[campaign]}'. Their answers join "
+            st.info(f"Young people have started to answer in '{plain(campaign_titles[campaign])}'. Their answers join "
                     "the figures once 10 have arrived (or the campaign closes), so no one's answers can be "
                     "picked out.")
         else:
-            st.info(f"Nobody has sent in this survey in '{campaign_titles[campaign]}' yet, so there are no results "
+            st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no results "
                     "to show. Results appear here as soon as young people submit their answers.")
         return
     url = get_settings().database_url

@@ -12,6 +12,7 @@ from voice.evidence import you_said_we_did as svc
 from voice.evidence.errors import Refused
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
 from voice.ui.runtime import call
+from voice.ui.text import plain
 
 NEW = 0
 
@@ -102,7 +103,7 @@ def _form(item, choices: dict) -> None:
                 else:
                     saved = _db(svc.update_item, item.id, by=_user(), **fields)
             except Refused as refused:
-                st.error(refused.message)
+                st.error(plain(refused.message))
             else:
                 st.session_state["yswd_item"] = saved.id
                 st.rerun()
@@ -119,7 +120,7 @@ def _publish_controls(item) -> None:
         try:
             _db(svc.publish_item, item.id, _user())
         except Refused as refused:
-            st.error(refused.message)
+            st.error(plain(refused.message))
         else:
             st.rerun()
 
@@ -137,7 +138,7 @@ def _sheet(choices: dict) -> None:
     try:
         pdf = _db(yswd_sheet_pdf, **({"campaign": which} if kind == "Campaign" else {"group": which}))
     except Refused as refused:
-        st.error(refused.message)
+        st.error(plain(refused.message))
         return
     st.download_button("Download the sheet (PDF)", pdf, file_name=f"you-said-we-did-{which}.pdf",
                        mime="application/pdf")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from voice.db import DatabaseUnavailable, with_retry
+from voice.demo import is_demo_item
 from voice.evidence.you_said_we_did import ItemView, published_items
-from voice.ui.help_box import help_box
+from voice.ui.help_box import help_bar, help_box
 from voice.ui.runtime import db_session
 
 S = st.session_state
@@ -39,6 +40,7 @@ def _load(group: str | None) -> list[ItemView]:
 
 def run() -> None:
     _capture_group()
+    help_bar()
     st.html(_CARD_CSS)  # a fixed style sheet; stored words are shown with st.text only
     st.title("You said, we did")
     st.write("You told us what matters to you. Here is what the people who keep young people safe did about it.")
@@ -46,12 +48,14 @@ def run() -> None:
         items = _load(S.get("yswd_group"))
     except DatabaseUnavailable:
         st.warning("We couldn't load this just now. Please try again in a minute.")
-        help_box()
-        return
-    if not items:
+        items = None
+    if items == []:
         st.info("There's nothing here yet. When we've answered what you told us, you'll see it here.")
-    for item in items:
+    if items and any(is_demo_item(item.agency) for item in items):
+        st.info("These are made-up examples, to show how this page works. Real answers will appear here.")
+    for item in items or []:
         _card(item)
+    st.page_link("pages/survey.py", label="Back to the surveys", icon=":material/arrow_back:")
     help_box()
 
 

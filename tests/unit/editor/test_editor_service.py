@@ -42,7 +42,8 @@ def test_edits_return_a_new_draft_and_leave_the_old_one_alone():
 def test_every_question_type_can_be_added():
     d = ed.new_draft("all_types", "All types")
     specs = [
-        {"id": "q_single", "type": "single", "text": "Pick one", "options": [{"id": "a", "label": "A"}]},
+        {"id": "q_single", "type": "single", "text": "Pick one", "options": [{"id": "a", "label": "A"},
+                                                                               {"id": "b", "label": "B"}]},
         {"id": "q_multi", "type": "multi", "text": "Pick any", "options": [{"id": "a", "label": "A"},
                                                                               {"id": "b", "label": "B"}]},
         {"id": "q_yes_no", "type": "yes_no", "text": "Yes or no?"},
@@ -130,8 +131,8 @@ def test_an_empty_option_list_is_refused():
                        {"id": "how", "type": "multi", "text": "How?", "options": []})
     assert (problems[0].where, problems[0].field) == ("question 'how'", "options")
     assert "at least one option" in problems[0].message
-    d = ed.delete_option(two_questions(), "why_not", "online")
-    assert refused(ed.delete_option, d, "why_not", "bullying")[0].field == "options"
+    # One option left would be nothing to choose from (issue 17): refused too.
+    assert refused(ed.delete_option, two_questions(), "why_not", "online")[0].field == "options"
 
 
 def test_removing_an_option_a_skip_rule_uses_is_refused():

@@ -33,6 +33,24 @@ def test_no_reading_level_warnings(surveys, survey_id):
 
 
 @pytest.mark.parametrize("survey_id", BUILT_INS)
+def test_young_people_can_tell_the_surveys_apart_and_never_meet_a_one_option_question(surveys, survey_id):
+    """Issue 17: the front page says who each survey is for and how long it takes; nothing to choose from
+    one option; "None of these"-style options stand alone; no help line repeating "Tick all that apply"."""
+    survey = surveys[survey_id]
+    assert survey.minutes and 1 <= survey.duration_minutes <= 10
+    for q in survey.questions:
+        if q.is_closed:
+            assert len([o for o in q.options if o.id != PREFER_NOT_TO_SAY]) >= 2, q.id
+        if q.type == "multi":
+            assert "pick" not in q.help.get("en", "").lower() and "tick" not in q.help.get("en", "").lower(), q.id
+            nobody = [o.id for o in q.options if o.label["en"].lower() in ("none of these", "no one")]
+            assert set(nobody) <= q.exclusive_ids and PREFER_NOT_TO_SAY in q.exclusive_ids, q.id
+    same_title = [s for s in surveys.values() if s.title == survey.title]
+    if len(same_title) > 1:  # the two "Staying safe online" surveys say who they are for
+        assert survey.audience_who
+
+
+@pytest.mark.parametrize("survey_id", BUILT_INS)
 def test_common_promises(surveys, survey_id):
     survey = surveys[survey_id]
     for q in survey.questions:
@@ -64,7 +82,7 @@ def test_esafety_year6_contract(surveys):
         "none", "1_to_10", "more_than_10", PREFER_NOT_TO_SAY]
     assert s.question("webcam_chat_new_people").show_if.question == "uses_webcam"
     assert s.question("esafety_worries").text["en"] == "Is there anything that worries you online?"
-    assert [o.id for o in s.question("year_group").options] == ["year_6", PREFER_NOT_TO_SAY]
+    assert [o.id for o in s.question("year_group").options] == ["year_5", "year_6", "year_7", PREFER_NOT_TO_SAY]
     assert [o.id for o in s.question("gender").options] == ["girl", "boy", "another_way", PREFER_NOT_TO_SAY]
 
 
@@ -85,6 +103,8 @@ def test_esafety_year9_contract(surveys):
     assert s.question("threatened_on_webcam").sensitive and s.question("sent_self_image").sensitive
     assert [o.id for o in s.question("social_networks_used").options] == [
         "instagram", "snapchat", "facebook", "tiktok", "whatsapp", "youtube", "other", "none", PREFER_NOT_TO_SAY]
+    assert s.question("social_networks_used").exclusive_ids == {"none", PREFER_NOT_TO_SAY}
+    assert [o.id for o in s.question("year_group").options] == ["year_8", "year_9", "year_10", PREFER_NOT_TO_SAY]
     assert s.question("disability").type == "yes_no"
     assert len(s.question("ethnicity").options) >= 5
 

@@ -117,14 +117,16 @@ def test_minimal_survey_gets_defaults(minimal):
 
 
 def test_prefer_not_to_say_is_appended_once(minimal):
-    questions(minimal).append({"id": "pet", "type": "single", "text": "Pet?", "options": [{"id": "dog", "label": "Dog"}]})
+    questions(minimal).append({"id": "pet", "type": "single", "text": "Pet?", "options": [
+        {"id": "dog", "label": "Dog"}, {"id": "cat", "label": "Cat"}]})
     questions(minimal).append({"id": "pet2", "type": "single", "text": "Pet?", "options": [
-        {"id": "prefer_not_to_say", "label": "Rather not say"}, {"id": "cat", "label": "Cat"}]})
+        {"id": "prefer_not_to_say", "label": "Rather not say"}, {"id": "cat", "label": "Cat"},
+        {"id": "dog", "label": "Dog"}]})
     survey = load_survey_text(to_yaml(minimal))
-    assert [o.id for o in survey.question("pet").options] == ["dog", PREFER_NOT_TO_SAY]
+    assert [o.id for o in survey.question("pet").options] == ["dog", "cat", PREFER_NOT_TO_SAY]
     # Listed by the file: kept where it is, with the file's own label, not added again.
     pet2 = survey.question("pet2")
-    assert [o.id for o in pet2.options] == [PREFER_NOT_TO_SAY, "cat"]
+    assert [o.id for o in pet2.options] == [PREFER_NOT_TO_SAY, "cat", "dog"]
     assert pet2.option(PREFER_NOT_TO_SAY).label == {"en": "Rather not say"}
 
 
@@ -228,7 +230,7 @@ def test_unknown_keys_everywhere(minimal):
     minimal["colour"] = "red"
     minimal["sections"][0]["intr"] = "Hi"
     questions(minimal).append({"id": "pet", "type": "single", "text": "Pet?",
-                               "options": [{"id": "dog", "label": "Dog", "lable": "x"}],
+                               "options": [{"id": "dog", "label": "Dog", "lable": "x"}, {"id": "cat", "label": "Cat"}],
                                "show_if": {"question": "uses_webcam", "equals": "yes", "equal": "no"}})
     assert fields_of(to_yaml(minimal)) == {
         "colour", "sections[0].intr", "sections[0].questions[1].options[0].lable",
@@ -240,6 +242,45 @@ def test_closed_questions_need_their_own_option(minimal):
                                "options": [{"id": "prefer_not_to_say", "label": "Prefer not to say"}]})
     [problem] = problems_of(to_yaml(minimal))
     assert problem.field == "sections[0].questions[1].options" and "of its own" in problem.message
+
+
+@pytest.mark.parametrize("qtype", ["single", "multi", "scale"])
+def test_a_question_with_one_option_of_its_own_is_refused(minimal, qtype):
+    """Issue 17: "What year are you in?" with only "Year 9" (and Prefer not to say) asks nothing."""
+    questions(minimal).append({"id": "year_group", "type": qtype, "text": "What year are you in?",
+                               "options": [{"id": "year_9", "label": "Year 9"}]})
+    [problem] = problems_of(to_yaml(minimal))
+    assert problem.field == "sections[0].questions[1].options"
+    assert "at least 2 options of its own (it has 1" in problem.message and problem.line
+
+
+def test_exclusive_options_only_on_multi_and_prefer_not_to_say_always_stands_alone(minimal):
+    questions(minimal).append({"id": "apps", "type": "multi", "text": "Which apps?", "options": [
+        {"id": "snapchat", "label": "Snapchat"}, {"id": "tiktok", "label": "TikTok"},
+        {"id": "none", "label": "None of these", "exclusive": True}]})
+    apps = load_survey_text(to_yaml(minimal)).question("apps")
+    assert apps.exclusive_ids == {"none", PREFER_NOT_TO_SAY}
+    assert not apps.option("snapchat").exclusive
+    questions(minimal)[-1] = {"id": "pet", "type": "single", "text": "Pet?", "options": [
+        {"id": "dog", "label": "Dog"}, {"id": "cat", "label": "Cat", "exclusive": True}]}
+    [problem] = problems_of(to_yaml(minimal))
+    assert problem.field == "sections[0].questions[1].options[1].exclusive" and "only for multi" in problem.message
+    questions(minimal)[-1] = {"id": "apps", "type": "multi", "text": "Which apps?", "options": [
+        {"id": "a", "label": "A", "exclusive": True}, {"id": "b", "label": "B", "exclusive": "maybe"}]}
+    fields = fields_of(to_yaml(minimal))
+    assert "sections[0].questions[1].options[1].exclusive" in fields  # true or false, nothing else
+
+
+def test_who_a_survey_is_for_and_how_long_it_takes(minimal):
+    survey = load_survey_text(to_yaml(minimal))
+    assert survey.audience_who == {} and survey.minutes is None and survey.duration_minutes == 1  # estimated
+    minimal["audience"]["who"] = "Pupils in Year 9"
+    minimal["minutes"] = 5
+    survey = load_survey_text(to_yaml(minimal))
+    assert survey.audience_who == {"en": "Pupils in Year 9"} and survey.duration_minutes == 5
+    minimal["minutes"] = 500
+    minimal["audience"]["whom"] = "x"
+    assert fields_of(to_yaml(minimal)) == {"minutes", "audience.whom"}
 
 
 def test_emoji_scale_options_need_emoji(minimal):
@@ -335,7 +376,7 @@ def test_text_questions_need_quote_consent(minimal):
 
 def test_quote_consent_wording_type_and_place(minimal):
     with_questions(minimal, {"id": "quote_consent", "type": "single", "text": "Can we quote you?",
-                             "options": [{"id": "ok", "label": "OK"}]}, STORY)
+                             "options": [{"id": "ok", "label": "OK"}, {"id": "not_ok", "label": "No"}]}, STORY)
     got = {p.field: p.message for p in problems_of(to_yaml(minimal))}
     assert set(got) == {"sections[0].questions[1].type", "sections[0].questions[1].text",
                         "sections[0].questions[1].id"}

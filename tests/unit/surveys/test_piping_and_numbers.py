@@ -36,15 +36,15 @@ def test_an_earlier_answer_is_shown_in_the_wording():
 
 
 def test_a_young_persons_words_are_escaped_and_never_change_the_page():
-    from voice.ui.text import unlinked
+    from voice.ui.text import plain
 
     survey = survey_with(NICK, CONSENT, {"id": "hello", "type": "yes_no", "text": "**Hi** ${nick}, ok?"})
     nasty = "[click](http://evil.example) <b>x</b> :red[y] www.evil.example me@evil.example"
-    q = piped_question(survey.question("hello"), survey, {"nick": nasty}, "en", escape=unlinked)
+    q = piped_question(survey.question("hello"), survey, {"nick": nasty}, "en", escape=plain)
     assert q.text["en"].startswith("**Hi** ")  # the author's wording stays as written
     assert "\\[click\\]\\(http" in q.text["en"] and "\\<b\\>" in q.text["en"]
-    # Markdown links a written address even when escaped: a zero-width space stops it, invisibly.
-    assert "\\:\u200b\\/\\/evil" in q.text["en"] and "www\u200b" in q.text["en"] and "me\u200b\\@" in q.text["en"]
+    # Markdown links a written address even when escaped: an invisible word joiner stops it.
+    assert "\u2060" in q.text["en"] and "http://evil" not in q.text["en"] and "www.evil" not in q.text["en"]
 
 
 def test_answer_text_for_each_kind():

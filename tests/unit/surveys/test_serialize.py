@@ -68,7 +68,7 @@ option_id = st.one_of(st.sampled_from(["yes", "no", "1", "10_13", "1_to_10", "no
 @st.composite
 def closed_question(draw, qid):
     qtype = draw(st.sampled_from(["single", "multi", "scale", "emoji_scale"]))
-    ids = draw(st.lists(option_id.filter(lambda i: i != PREFER_NOT_TO_SAY), min_size=1, max_size=5, unique=True))
+    ids = draw(st.lists(option_id.filter(lambda i: i != PREFER_NOT_TO_SAY), min_size=2, max_size=5, unique=True))
     options = [{"id": i, "label": draw(wording), **({"emoji": draw(st.sampled_from(["😀", "🙂", "😐"]))}
                                                      if qtype == "emoji_scale" else {})} for i in ids]
     q = {"id": qid, "type": qtype, "text": draw(wording), "options": options}
