@@ -27,7 +27,8 @@ CONSENT = {"id": "quote_consent", "type": "yes_no", "text": "Can we use your wor
 
 def test_an_earlier_answer_is_shown_in_the_wording():
     survey = survey_with(APP, HOURS, {"id": "why", "type": "single", "text": "Why ${app} for ${hours} hours?",
-                                      "help": "You picked ${app}.", "options": [{"id": "fun", "label": "${app} is fun"}]})
+                                      "help": "You picked ${app}.", "options": [{"id": "fun", "label": "${app} is fun"},
+                                                                             {"id": "friends", "label": "Friends"}]})
     q = piped_question(survey.question("why"), survey, {"app": "snap", "hours": 2.5}, "en")
     assert q.text == {"en": "Why Snapchat for 2.5 hours?"} and q.help == {"en": "You picked Snapchat."}
     assert q.options[0].label == {"en": "Snapchat is fun"} and q.options[0].id == "fun"
