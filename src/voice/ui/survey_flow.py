@@ -34,6 +34,7 @@ from voice.surveys.skip_logic import is_shown, visible_sections
 from voice.ui.help_box import close_support_panel, help_bar, help_box, open_support_panel, support_panel
 from voice.ui.runtime import call
 from voice.ui.text import label as label_text, plain
+from voice.web.scripts import SCROLL_TO_TOP
 
 S = st.session_state
 LINK_PARAMS = ("survey", "group", "campaign")  # the school's link: kept for the next young person
@@ -129,11 +130,10 @@ def run() -> None:
     _top_of_each_new_screen()
 
 
-# A fixed script (no stored or typed text): a new screen (step, thank-you page) starts at its top, not where
-# the young person had scrolled to on the last one to reach Next. Without it a phone shows the middle of
-# the next step, its heading and first question above the fold.
-_TO_TOP = ("<script>document.querySelectorAll('[data-testid=\"stMain\"]')"
-           ".forEach(function (el) { el.scrollTo(0, 0); });</script>")
+# A new screen (step, thank-you page) starts at its top, not where the young person had scrolled to on the
+# last one to reach Next: without it a phone shows the middle of the next step, its heading and first question
+# above the fold. A fixed script (voice.web.scripts), allowed by its hash in the Content-Security-Policy.
+_TO_TOP = f"<script>{SCROLL_TO_TOP}</script>"
 
 
 def _top_of_each_new_screen() -> None:
@@ -348,8 +348,9 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
     if section.intro:
         st.write(plain(tr(section.intro, lang)))
     shown = [q for q in section.questions if is_shown(q, answers, survey)]
-    for question in shown:  # ${question} in the wording shows an earlier answer, as text (voice.surveys.piping)
-        question = piped_question(question, survey, everything, lang, escape=plain)
+    for question in shown:  # ${question} in the wording shows an earlier answer (voice.surveys.piping); the
+        # whole wording, answer included, is then shown as text by _widget_for, so nothing is escaped twice.
+        question = piped_question(question, survey, everything, lang)
         _widget_for(prefix, question, lang, errors.get(question.id), container_prefix)
 
     last = step == len(sections) - 1

@@ -24,23 +24,28 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voice.web import cookies
+from voice.web.scripts import APP_INLINE_SCRIPTS
 
 HSTS = "max-age=31536000"  # one year; no includeSubDomains: other sites of the domain are not ours to decide
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
+def _script_hash(body: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+
+
 @lru_cache(maxsize=1)
 def streamlit_inline_script_hashes() -> tuple[str, ...]:
-    """CSP hashes of the inline scripts in the installed Streamlit's index.html."""
+    """CSP hashes of the inline scripts in the installed Streamlit's index.html, and of the app's own fixed
+    scripts (voice.web.scripts)."""
     import streamlit
 
     index = Path(streamlit.__file__).parent / "static" / "index.html"
     try:
-        html = index.read_text(encoding="utf-8")
+        bodies = _INLINE_SCRIPT.findall(index.read_text(encoding="utf-8"))
     except OSError:
-        return ()
-    return tuple("'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-                 for body in _INLINE_SCRIPT.findall(html))
+        bodies = []
+    return tuple(_script_hash(body) for body in (*bodies, *APP_INLINE_SCRIPTS))
 
 
 def content_security_policy(https: bool) -> str:
