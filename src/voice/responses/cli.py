@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from datetime import datetime
 
 
@@ -203,9 +204,15 @@ def _export_responses(args) -> int:
     from voice.responses.exporter import export_responses
     from voice.surveys.registry import UnknownSurvey
 
+    from voice.security.access import SYSTEM
+    from voice.security.audit import record
+
     try:
         with session_scope(_engine()) as session:
             report = export_responses(session, args.survey_id, args.out, campaign_name=args.campaign)
+            # Who took the answers out of the system, and how many: written with the export, or not at all.
+            record(session, SYSTEM, "responses_exported", "survey", args.survey_id, campaign=args.campaign or "",
+                   rows=report.rows, columns=len(report.columns), file=Path(args.out).name)
     except (CampaignNotFound, CampaignError, UnknownSurvey) as exc:
         return _fail(str(exc))
     print(report)

@@ -51,7 +51,7 @@ def render_results() -> None:
                f"counting 'prefer not to say' (shown on its own line). A figure from fewer than 10 young people "
                f"reads '{SUPPRESSED_TEXT}', and so does any figure it could be worked out from.")
     with db_session() as session:
-        surveys = list_surveys(session)
+        surveys = list_surveys(session, include_unlisted=True)
     if not surveys:
         st.info("No surveys have been published yet.")
         return

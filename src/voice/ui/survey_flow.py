@@ -14,7 +14,7 @@ import streamlit as st
 
 from voice.db import DatabaseUnavailable
 from voice.responses import service
-from voice.responses.answers import AnswersRejected
+from voice.responses.answers import AnswersRejected, unanswered_required
 from voice.responses.codes import normalise_code
 from voice.responses.errors import SurveyProblem
 from voice.surveys.registry import UnknownSurvey, get_survey, list_surveys
@@ -247,9 +247,9 @@ def _move(progress: service.Progress, shown: list[Question], step_questions, ste
           submit: bool) -> None:
     """Back/Next callback: save the step (and send on the last one) before the page is drawn again."""
     answers = _screen_answers(progress, shown)
-    missing = [q for q in shown if q.required and q.is_closed and q.id not in answers]
+    missing = unanswered_required(shown, answers)  # the rule lives in the domain (voice.responses.answers)
     if direction > 0 and missing:
-        S["yp_errors"] = {q.id: "Please choose an answer. “Prefer not to say” is fine too." for q in missing}
+        S["yp_errors"] = {p.question_id: p.message for p in missing}
         return
     try:
         updated = _db(service.save_step, progress.resume_code, answers, [q.id for q in step_questions],

@@ -9,6 +9,7 @@ from hypothesis import given, strategies as st
 
 from voice.evidence import impact, priorities
 from voice.models import Answer, Campaign, Response
+from voice.security.access import SYSTEM
 
 from .conftest import publish_survey
 from .test_links_and_items import SURVEY
@@ -111,8 +112,8 @@ def test_a_measure_over_two_campaigns(session, plan):
     _answers(session, campaigns[2016], yes=12, no=48)   # 20%
     _answers(session, campaigns[2017], yes=24, no=36)   # 40%
     voice = priorities.find_priority(session, "voice_of_child")
-    m = priorities.add_measure(session, voice.id, survey_id="mini", question_id="felt_unsafe_online",
-                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good", by="f")
+    m = priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
+                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good")
     assert impact.campaigns_for(session, m.id) == ["mini-2016", "mini-2017", "mini-open"]
     figures = impact.measure_figures(session, m.id, ["mini-2016", "mini-2017"])
     assert [(f.count, f.base) for f in figures] == [(12, 60), (24, 60)]
