@@ -299,18 +299,23 @@ def accept_suggested(session: Session, actor: Actor, answer_ids: Iterable[int],
 
 
 def undo_accept(session: Session, actor: Actor, batch: BulkAccept) -> int:
-    """Take back one bulk accept: its decisions that nobody has changed since are removed, so those answers
-    are "to review" again. Returns how many answers went back."""
+    """Take back one bulk accept: answers whose decisions are still exactly that batch's go back to
+    "to review"; an answer someone has changed since is left as it is. Returns how many went back."""
     require(actor, FACILITATOR)
     if batch.reviewed_by != actor.username or not batch.accepted:
         return 0
-    mine = (ThemeReview.answer_id.in_(batch.accepted), ThemeReview.reviewed_by == actor.username,
-            ThemeReview.reviewed_at == batch.at, ThemeReview.decision == ACCEPTED)
-    answers = set(session.scalars(select(ThemeReview.answer_id).where(*mine)))
-    session.execute(delete(ThemeReview).where(*mine).execution_options(synchronize_session=False))
+    reviews: dict[int, list[ThemeReview]] = {}
+    for r in session.scalars(select(ThemeReview).where(ThemeReview.answer_id.in_(batch.accepted))):
+        reviews.setdefault(r.answer_id, []).append(r)
+    back = sorted(answer_id for answer_id, rows in reviews.items()
+                  if all(r.decision == ACCEPTED and r.reviewed_by == actor.username and r.reviewed_at == batch.at
+                         for r in rows))
+    if back:
+        session.execute(delete(ThemeReview).where(ThemeReview.answer_id.in_(back))
+                        .execution_options(synchronize_session=False))
     session.flush()
-    record(session, actor, "themes_bulk_undone", "answers", len(answers), answer_ids=sorted(answers))
-    return len(answers)
+    record(session, actor, "themes_bulk_undone", "answers", len(back), answer_ids=back)
+    return len(back)
 
 
 # ---------------------------------------------------------------- agreement

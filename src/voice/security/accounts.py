@@ -172,10 +172,10 @@ def reset_password(session: Session, actor: Actor, username: str) -> str:
     """Give the account a temporary password, returned to be shown ONCE to the admin, and make the person
     choose their own at their next sign-in. Also clears a lock. The temporary password is not stored."""
     require(actor, ADMIN)
+    if normalise_username(username) == actor.username:
+        raise AccountProblem("You can't reset your own password. Ask another admin, or set it on the server "
+                             "with `voice user password`.")
     user = _get(session, username)
-    if user.username == actor.username:
-        raise AccountProblem("You can't reset your own password here. Change it from any page after signing in, "
-                             "or ask another admin.")
     temporary = temporary_password()
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
