@@ -198,7 +198,7 @@ def test_saving_a_new_you_said_we_did_item_confirms_and_never_duplicates(app_env
     assert not at.exception, at.exception  # it crashed here before (StreamlitWidgetAlreadyInstantiatedError)
     assert "Saved the new item" in " ".join(s.value for s in at.success)
     item = session.scalars(select(YouSaidWeDid)).one()
-    assert at.session_state["staff_yswd_item"] == item.id  # the new item is open for publishing
+    assert at.session_state["staff_yswd_current"] == item.id  # the new item is open for publishing
     # The same request again (a second press that arrives before the redraw) finds the item it made.
     from voice.evidence.you_said_we_did import create_item
     from voice.security.access import Actor
@@ -268,7 +268,7 @@ def test_accounts_keep_the_form_after_a_weak_password_and_show_a_reset_password_
     assert "Added newbie" in " ".join(s.value for s in at.success)
     assert at.text_input[0].value == ""  # a fresh form for the next person
 
-    at.selectbox(key="admin_users_chosen").set_value("sam").run()
+    next(b for b in at.selectbox if b.key and b.key.startswith("admin_users_chosen_")).set_value("sam").run()
     at.button(key="admin_users_reset_sam").click().run()
     shown = [c.value for c in at.code]
     assert len(shown) == 1 and accounts.password_problem(shown[0]) is None

@@ -12,6 +12,7 @@ from voice.security import accounts
 from voice.security.access import Actor
 from voice.security.passwords import MIN_LENGTH
 from voice.security.roles import ROLES
+from voice.ui import notice
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain
 
@@ -31,18 +32,17 @@ def _password_words(user) -> str:
 
 
 def _done(message: str, select: str | None = None) -> None:
-    S["admin_users_notice"] = message
-    if select:
-        S["admin_users_select"] = select  # applied before the account picker is drawn
+    notice.tell("admin_users_notice", message)
+    if select:  # a fresh account picker, open on this account (see voice.ui.yswd_manage_page's note)
+        S["admin_users_current"] = select
+        S["admin_users_pick"] = S.get("admin_users_pick", 0) + 1
     st.rerun()
 
 
 def run(actor: Actor) -> None:
     db = services(actor)
     st.title("Accounts")
-    if notice := S.pop("admin_users_notice", None):
-        st.success(notice)
-        st.toast(notice)
+    notice.show("admin_users_notice")
     if temporary := S.pop("admin_users_temporary", None):
         name, password = temporary
         with st.container(border=True):
@@ -84,15 +84,17 @@ def _add(db: Services) -> None:
         st.error(str(problem))  # the form keeps what was typed
         return
     S["admin_users_add_version"] = version + 1
-    _done(f"Added {info.username} ({', '.join(ROLE_NAMES.get(r, r) for r in info.roles)}).", select=info.username)
+    _done(f"Added {info.username}. Roles: {', '.join(ROLE_NAMES.get(r, r) for r in info.roles)}.",
+          select=info.username)
 
 
 def _change(db: Services, actor: Actor, users) -> None:
     st.subheader("Change an account")
     names = [u.username for u in users]
-    if (wanted := S.pop("admin_users_select", None)) in names:
-        S["admin_users_chosen"] = wanted
-    chosen = st.selectbox("Account", names, key="admin_users_chosen")
+    current = S.get("admin_users_current")
+    chosen = st.selectbox("Account", names, index=names.index(current) if current in names else 0,
+                          key=f"admin_users_chosen_{S.setdefault('admin_users_pick', 0)}")
+    S["admin_users_current"] = chosen
     current = next(u for u in users if u.username == chosen)
     with st.form(f"admin_change_roles_{chosen}"):
         roles = st.multiselect("Roles", ROLES, default=list(current.roles), format_func=ROLE_NAMES.get)

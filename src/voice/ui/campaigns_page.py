@@ -17,6 +17,7 @@ from voice.surveys import drafts
 from voice.surveys.editor import EditRefused
 from voice.surveys.registry import get_survey, is_listed, list_surveys
 from voice.surveys.xlsform import XLSFormError, read_xlsform, survey_to_xlsform
+from voice.ui import notice
 from voice.ui.runtime import Services, services
 
 S = st.session_state
@@ -42,9 +43,7 @@ def _xlsform(session, survey_id: str) -> bytes:
 def run(actor: Actor) -> None:
     db = services(actor)
     st.title("Campaigns and links")
-    if notice := S.pop("staff_campaign_notice", None):
-        st.success(notice)
-        st.toast(notice)
+    notice.show("staff_campaign_notice")
     surveys = db.read(list_surveys, include_unlisted=True)
     groups = db.read(_groups)
     if not surveys:
@@ -54,7 +53,7 @@ def run(actor: Actor) -> None:
     survey_id = st.selectbox("Survey", [s for s, _ in surveys], format_func=lambda s: f"{titles[s]} ({s})",
                              key="staff_campaign_survey")
     _listing(db, survey_id)
-    campaigns_tab, xlsform_tab = st.tabs(["Campaigns and links", "XLSForm spreadsheet"])
+    campaigns_tab, xlsform_tab = st.tabs(["Campaigns and links", "XLSForm spreadsheet"], key="staff_campaign_tabs")
     with campaigns_tab:
         _campaigns(db, survey_id, titles, groups)
     with xlsform_tab:
@@ -72,8 +71,8 @@ def _listing(db: Services, survey_id: str) -> None:
         except EditRefused as exc:
             st.error("; ".join(str(p) for p in exc.problems))
         else:
-            S["staff_campaign_notice"] = ("Listed on the front page." if not listed else
-                                          "Taken off the front page; its links still work.")
+            notice.tell("staff_campaign_notice", "Listed on the front page." if not listed else
+                        "Taken off the front page; its links still work.")
             st.rerun()
 
 
@@ -98,7 +97,7 @@ def _campaigns(db: Services, survey_id: str, titles: dict, groups: list[tuple[st
                 st.error(str(exc))  # the form keeps what was typed
             else:
                 S["staff_campaign_form"] = version + 1
-                S["staff_campaign_notice"] = f"Campaign '{name}' opened: its links and QR codes are below."
+                notice.tell("staff_campaign_notice", f"Campaign '{name}' opened: its links and QR codes are below.")
                 st.rerun()
     if not summaries:
         return

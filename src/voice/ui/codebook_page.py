@@ -8,6 +8,7 @@ import streamlit as st
 from voice.analysis import DefinitionError
 from voice.analysis.store import NoChange, check_codebook, codebook_history, codebook_yaml, save_codebook
 from voice.security.access import Actor
+from voice.ui import notice
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain
 
@@ -27,13 +28,11 @@ def run(actor: Actor) -> None:
              "you changed. If your edit has a mistake, nothing is saved and the version in use stays in use.")
     history = db(codebook_history)
     current = db(codebook_yaml)
-    if notice := S.pop("staff_cb_notice", None):
-        st.success(notice)
-        st.toast(notice)
+    notice.show("staff_cb_notice")
     active = history[0]
     st.caption(plain(f"In use: version {active.number}, {active.themes} themes, saved by {active.created_by} "
                      f"on {active.created_at:%d %b %Y %H:%M} UTC"))
-    edit_tab, history_tab = st.tabs(["Edit", "History"])
+    edit_tab, history_tab = st.tabs(["Edit", "History"], key="staff_cb_tabs")
     with edit_tab:
         _edit(db, active, current)
     with history_tab:
@@ -66,8 +65,8 @@ def _edit(db: Services, active, current: str) -> None:
     except DefinitionError as exc:
         st.error("Not saved. " + _problem(exc))
     else:
-        S["staff_cb_notice"] = (f"Saved as version {row.id}. Answers will be re-coded for the changed themes when "
-                                "the workspace next opens.")
+        notice.tell("staff_cb_notice", f"Saved as version {row.id}. Answers will be re-coded for the changed themes "
+                    "when the workspace next opens.")
         st.rerun()
 
 
@@ -86,5 +85,5 @@ def _history(db: Services, history, active) -> None:
         except (NoChange, DefinitionError) as exc:
             st.info(plain(str(exc)))
         else:
-            S["staff_cb_notice"] = f"Version {chosen} restored as version {row.id}."
+            notice.tell("staff_cb_notice", f"Version {chosen} restored as version {row.id}.")
             st.rerun()

@@ -13,6 +13,7 @@ import streamlit as st
 from voice.security.access import Actor
 from voice.security.accounts import AccountProblem, change_own_password, must_change_password
 from voice.security.passwords import MIN_LENGTH
+from voice.ui import notice
 
 FORM_VERSION = "staff_pw_form_version"
 DONE_NOTICE = "staff_pw_done"
@@ -23,8 +24,7 @@ def require_own_password(actor: Actor) -> None:
     from voice.db import DatabaseUnavailable
     from voice.ui.runtime import call
 
-    if notice := st.session_state.pop(DONE_NOTICE, None):
-        st.toast(notice)
+    notice.show(DONE_NOTICE)
     try:
         must = call(must_change_password, actor.username)
     except DatabaseUnavailable:
@@ -62,5 +62,5 @@ def change_form(actor: Actor, forced: bool = False) -> None:
         st.error(str(problem))
         return
     st.session_state[FORM_VERSION] = version + 1
-    st.session_state[DONE_NOTICE] = "Your new password is saved."
+    notice.tell(DONE_NOTICE, "Your new password is saved.")
     st.rerun()

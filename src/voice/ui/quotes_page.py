@@ -17,7 +17,7 @@ from voice.evidence.quotes import (
 )
 from voice.models.evidence import QUOTE_APPROVED, QUOTE_DRAFT, QUOTE_WITHDRAWN
 from voice.security.access import Actor
-from voice.ui import paging
+from voice.ui import notice, paging
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -33,7 +33,7 @@ def _do(db: Services, fn, *args, done: str) -> None:
     except (QuoteRefused, LookupError) as problem:
         st.error(plain(str(problem)))
         return
-    S["staff_q_notice"] = done
+    notice.tell("staff_q_notice", done)
     st.rerun()
 
 
@@ -43,14 +43,12 @@ def run(actor: Actor) -> None:
     st.write("Only answers whose writer said **yes** to us using their words can be quoted. Names, schools and "
              "contact details are taken out automatically; check the result, adjust it if needed, then approve. "
              "Only approved quotes reach reports and “you said, we did”.")
-    if notice := S.pop("staff_q_notice", None):
-        st.success(notice)
-        st.toast(notice)
+    notice.show("staff_q_notice")
     counts = db(quote_counts)
     choices = db(filter_choices)
     make_tab, drafts_tab, approved_tab, withdrawn_tab = st.tabs([
         "Make a quote", f"Drafts ({counts[QUOTE_DRAFT]:,})", f"Approved ({counts[QUOTE_APPROVED]:,})",
-        f"Withdrawn ({counts[QUOTE_WITHDRAWN]:,})"])
+        f"Withdrawn ({counts[QUOTE_WITHDRAWN]:,})"], key="staff_q_tabs")
     themes = dict(choices["themes"])
     with make_tab:
         _candidates(db, choices)
@@ -89,7 +87,7 @@ def _candidates(db: Services, choices: dict) -> None:
                 "(open the Workspace).")
     for c in page.items:
         with st.container(border=True, key=f"staff_q_candidate_{c.answer_id}"):
-            st.caption(plain(c.question_text))
+            st.markdown(f"**{plain(c.question_text)}**")
             st.caption(plain(f"{c.survey_title} · {c.campaign_title} · tone: {c.sentiment}"
                              + (f" · already has a {c.quote_status} quote" if c.quote_status else "")))
             st.text(c.text)  # a young person's words: plain text only

@@ -19,6 +19,7 @@ from voice.surveys.editor import EditRefused
 from voice.surveys.registry import is_listed, list_surveys
 from voice.surveys.schema import QUESTION_TYPES
 from voice.ui.preview import preview_survey, reset_preview
+from voice.ui import notice
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -35,9 +36,7 @@ def run(actor: Actor) -> None:
     db = services(actor)
     _reset_added_form()
     st.title("Survey editor")
-    if notice := S.pop("staff_editor_notice", None):
-        st.success(notice)
-        st.toast(notice)
+    notice.show("staff_editor_notice")
     if not S.get("staff_editor_id"):
         _choose(db)
         return
@@ -83,7 +82,7 @@ def _accepted(new: dict, done: str, clear: str | None = None) -> None:
     if clear:
         S["staff_editor_reset"] = clear  # emptied at the top of the next run, before the fields are drawn
     S["staff_editor_draft"] = new
-    S["staff_editor_notice"] = done
+    notice.tell("staff_editor_notice", done)
     S.pop("staff_editor_editing", None)
     reset_preview()
     st.rerun()
@@ -127,7 +126,7 @@ def _choose(db: Services) -> None:
                 show_refusal(exc)
             else:
                 S["staff_editor_reset"] = "staff_editor_new_"
-                S["staff_editor_notice"] = f"Started the survey “{short(new_title, 60)}”: add its questions below."
+                notice.tell("staff_editor_notice", f"Started the survey “{short(new_title, 60)}”: add its questions below.")
                 open_draft(new_id.strip())
 
     surveys = db.read(list_surveys, include_unlisted=True)
@@ -145,7 +144,7 @@ def _choose(db: Services) -> None:
                 except EditRefused as exc:
                     show_refusal(exc)
                 else:
-                    S["staff_editor_notice"] = f"Started a draft of “{short(ed.title_text(draft), 60)}”."
+                    notice.tell("staff_editor_notice", f"Started a draft of “{short(ed.title_text(draft), 60)}”.")
                     open_draft(draft["id"])
 
 
@@ -158,7 +157,7 @@ def _open_draft(db: Services, draft: dict) -> None:
     if top[1].button("Close", key="staff_editor_close"):
         _close()
         st.rerun()
-    build, preview, publish_tab = st.tabs(["Build", "Preview on a phone", "Publish"])
+    build, preview, publish_tab = st.tabs(["Build", "Preview on a phone", "Publish"], key="staff_editor_tabs")
     with build:
         _build(db, draft)
     with preview:
@@ -377,8 +376,8 @@ def _publish(db: Services, draft: dict) -> None:
                 else:
                     where = ("It is listed on the young people's front page." if choice == LISTED else
                              "It is not on the front page: share its link from Campaigns and links.")
-                    S["staff_editor_notice"] = (f"Published '{draft['id']}' as version {version.revision}. {where} "
-                                                "Open a campaign to get links and QR codes for groups.")
+                    notice.tell("staff_editor_notice", f"Published '{draft['id']}' as version {version.revision}. "
+                                f"{where} Open a campaign to get links and QR codes for groups.")
                     _close()
                     st.rerun()
     with st.expander("Discard this draft"):
@@ -386,6 +385,6 @@ def _publish(db: Services, draft: dict) -> None:
                            key=f"staff_editor_discard_sure_{draft['id']}")
         if st.button("Discard this draft", key="staff_editor_discard", disabled=not sure):
             db(drafts.discard_draft, draft["id"])
-            S["staff_editor_notice"] = f"Discarded the draft of '{draft['id']}'."
+            notice.tell("staff_editor_notice", f"Discarded the draft of '{draft['id']}'.")
             _close()
             st.rerun()

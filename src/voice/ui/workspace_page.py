@@ -17,7 +17,7 @@ from voice.analysis.review import (
 )
 from voice.analysis.store import add_theme, analyse_new_answers
 from voice.security.access import Actor
-from voice.ui import paging
+from voice.ui import notice, paging
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -27,7 +27,7 @@ SHOW = {"To review": False, "Reviewed": True, "All": None}
 
 
 def _notice(message: str) -> None:
-    S["staff_ws_notice"] = message
+    notice.tell("staff_ws_notice", message)
 
 
 def _catch_up(db: Services) -> None:
@@ -59,10 +59,9 @@ def run(actor: Actor) -> None:
     c2.metric("Reviewed", f"{counts['reviewed']:,}")
     c3.metric("To review", f"{counts['to_review']:,}")
     st.caption("Answers a safeguarding lead needs to see first are not shown here.")
-    if notice := S.pop("staff_ws_notice", None):
-        st.success(notice)
+    notice.show("staff_ws_notice")
 
-    review_tab, agreement_tab, uncovered_tab = st.tabs(["Review answers", "Agreement", "Uncovered words"])
+    review_tab, agreement_tab, uncovered_tab = st.tabs(["Review answers", "Agreement", "Uncovered words"], key="staff_ws_tabs")
     with review_tab:
         filters = _filters(choices)
         _review(db, filters, dict(choices["themes"]))
@@ -135,7 +134,7 @@ def _bulk(db: Services, page, theme_names: dict[str, str]) -> None:
 
 def _card(db: Services, answer, theme_names: dict[str, str]) -> None:
     with st.container(border=True, key=f"staff_ws_answer_{answer.answer_id}"):
-        st.caption(plain(f"{answer.question_text}"))
+        st.markdown(f"**{plain(answer.question_text)}**")
         st.caption(plain(f"{answer.survey_title} · {answer.campaign_title} · tone: {answer.sentiment}"
                          + (" · reviewed" if answer.reviewed else "")))
         st.text(answer.text)  # a young person's words: plain text, never Markdown or HTML

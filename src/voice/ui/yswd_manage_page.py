@@ -1,13 +1,14 @@
 """Facilitators write "you said, we did" items, link themes, approved quotes and priorities, and publish.
 
 Session state, all under `staff_yswd_` (cleared at sign-out):
-- `staff_yswd_item`: the item chosen in the list. It belongs to a widget, so it is never set after the
-  widget is drawn (Streamlit refuses that): a save asks for a selection through `staff_yswd_select`,
-  which is applied at the top of the next run, before the widget exists.
+- `staff_yswd_current`: the item open in the form. The list's widget is never written to (writing a drawn
+  widget's state was the crash); a save that wants its item open sets `staff_yswd_current` and bumps
+  `staff_yswd_pick`, the version in the list's key, so a fresh list opens on that item. A click that
+  overtook the redraw still names the old list, which is gone, so it cannot undo the choice.
 - `staff_yswd_token`: the new-item form's one-off token: a second press of Save (before the page has
   redrawn) finds the item the first press made instead of adding a copy. A new token after each success.
 - `staff_yswd_form`: bumped after a successful save, so the next empty form starts empty.
-- `staff_yswd_notice`: what the last action did, shown once after the rerun.
+- `staff_yswd_notice`: what the last action did (voice.ui.notice), kept for a few seconds across reruns.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from voice.evidence import you_said_we_did as svc
 from voice.evidence.errors import Refused
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
 from voice.security.access import Actor
+from voice.ui import notice
 from voice.ui.runtime import Services, services
 from voice.ui.text import short
 
@@ -53,9 +55,7 @@ def _label(item) -> str:
 def run(actor: Actor) -> None:
     db = services(actor)
     st.title("You said, we did")
-    if notice := S.pop("staff_yswd_notice", None):
-        st.success(notice)
-        st.toast(notice)
+    notice.show("staff_yswd_notice")
     choices = db.read(_choices)
     if choices["period"] is None:
         st.info("Load the partnership's plan first (Priorities page, or `voice priorities import`).")
@@ -65,13 +65,12 @@ def run(actor: Actor) -> None:
         st.dataframe(pd.DataFrame([{"You said": i.you_said, "We did": i.we_did, "Status": i.status_words,
                                     "Waiting": i.waiting_words, "Published": "yes" if i.published else "no"}
                                    for i in items]), hide_index=True)
-    # A selection asked for by the last save, applied before the selectbox exists (see the module note).
-    if (wanted := S.pop("staff_yswd_select", None)) is not None:
-        S["staff_yswd_item"] = wanted
     labels = {NEW: "Write a new item", **{i.id: _label(i) for i in items}}
-    if S.get("staff_yswd_item") not in labels:
-        S["staff_yswd_item"] = NEW  # deleted, or never chosen
-    chosen = st.selectbox("Item", list(labels), format_func=labels.get, key="staff_yswd_item")
+    current = S.get("staff_yswd_current", NEW)
+    ids = list(labels)
+    chosen = st.selectbox("Item", ids, index=ids.index(current) if current in labels else 0, format_func=labels.get,
+                          key=f"staff_yswd_item_{S.setdefault('staff_yswd_pick', 0)}")
+    S["staff_yswd_current"] = chosen
     item = next((i for i in items if i.id == chosen), None)
     _form(db, item, choices)
     if item is not None:
@@ -81,9 +80,10 @@ def run(actor: Actor) -> None:
 
 def _done(message: str, select: int | None = None) -> None:
     """Confirm what happened (kept across the rerun), then redraw."""
-    S["staff_yswd_notice"] = message
+    notice.tell("staff_yswd_notice", message)
     if select is not None:
-        S["staff_yswd_select"] = select
+        S["staff_yswd_current"] = select
+        S["staff_yswd_pick"] = S.get("staff_yswd_pick", 0) + 1
     st.rerun()
 
 
