@@ -61,14 +61,19 @@ def run(actor: Actor) -> None:
     st.caption("Answers a safeguarding lead needs to see first are not shown here.")
     notice.show("staff_ws_notice")
 
-    review_tab, agreement_tab, uncovered_tab = st.tabs(["Review answers", "Agreement", "Uncovered words"], key="staff_ws_tabs")
+    filters = _filters(choices)  # above the tabs: they stay as set whichever tab is open
+    # Only the open tab runs (on_change="rerun"): agreement and uncovered words read every reviewed answer.
+    review_tab, agreement_tab, uncovered_tab = st.tabs(["Review answers", "Agreement", "Uncovered words"],
+                                                       key="staff_ws_tabs", on_change="rerun")
     with review_tab:
-        filters = _filters(choices)
-        _review(db, filters, dict(choices["themes"]))
+        if review_tab.open:
+            _review(db, filters, dict(choices["themes"]))
     with agreement_tab:
-        _agreement(db)
+        if agreement_tab.open:
+            _agreement(db)
     with uncovered_tab:
-        _uncovered(db, filters.survey_id)
+        if uncovered_tab.open:
+            _uncovered(db, filters.survey_id)
 
 
 def _filters(choices: dict) -> AnswerFilter:
