@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from voice.analysis.review import SENTIMENTS, AnswerFilter, filter_choices
+from voice.analysis.review import filter_choices
 from voice.evidence.quotes import (
     ANY, NOT_QUOTED, QuoteRefused, approve_quote, discard_quote, edit_quote_text, make_quote, quote_candidates,
     quote_counts, quote_page, quote_usage, reinstate_quote, still_identifying, withdraw_quote,
@@ -18,6 +18,7 @@ from voice.evidence.quotes import (
 from voice.models.evidence import QUOTE_APPROVED, QUOTE_DRAFT, QUOTE_WITHDRAWN
 from voice.security.access import Actor
 from voice.ui import notice, paging
+from voice.ui.answer_filters import answer_filters
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -62,24 +63,7 @@ def run(actor: Actor) -> None:
 
 def _candidates(db: Services, choices: dict) -> None:
     key = "staff_q_page"
-    themes = dict(choices["themes"])
-    surveys = dict(choices["surveys"])
-    titles = choices.get("campaign_titles", {})
-    reset = {"on_change": paging.reset_page, "args": (key,)}
-    c1, c2, c3 = st.columns(3)
-    survey = c1.selectbox("Survey", [""] + list(surveys), key="staff_q_survey", **reset,
-                          format_func=lambda s: surveys.get(s, s) if s else "All surveys")
-    campaign = c2.selectbox("Campaign", [""] + choices["campaigns"], key="staff_q_campaign", **reset,
-                            format_func=lambda c: titles.get(c, c) if c else "All campaigns")
-    theme = c3.selectbox("Theme", [""] + list(themes), key="staff_q_theme", **reset,
-                         format_func=lambda t: themes.get(t, t) if t else "All themes")
-    d1, d2, d3 = st.columns(3)
-    tone = d1.selectbox("Tone", [""] + list(SENTIMENTS), key="staff_q_tone", **reset,
-                        format_func=lambda s: s.capitalize() if s else "Any tone")
-    state = d2.selectbox("Show", list(STATE_WORDS), key="staff_q_state", format_func=STATE_WORDS.get, **reset)
-    words = d3.text_input("Words in the answer", key="staff_q_search", placeholder="e.g. lessons", **reset)
-    filters = AnswerFilter(survey_id=survey or None, campaign=campaign or None, theme_id=theme or None,
-                           sentiment=tone or None, search=words.strip())
+    filters, state = answer_filters(choices, "staff_q", key, STATE_WORDS, STATE_WORDS.get, "lessons")
     page = db(quote_candidates, filters, quoted=state, page=paging.requested(key), size=paging.size(key))
     paging.controls(page, key)
     if not page.items:

@@ -7,17 +7,20 @@ paging run in SQL (voice.analysis.review.answer_page), so thousands of answers l
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from voice.analysis import DefinitionError
 from voice.analysis.review import (
-    SENTIMENTS, AnswerFilter, accept_suggested, agreement, answer_page, filter_choices, review_answer,
+    AnswerFilter, accept_suggested, agreement, answer_page, filter_choices, review_answer,
     review_counts, uncovered, undo_accept,
 )
 from voice.analysis.store import add_theme, analyse_new_answers
 from voice.security.access import Actor
 from voice.ui import notice, paging
+from voice.ui.answer_filters import answer_filters
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -77,24 +80,8 @@ def run(actor: Actor) -> None:
 
 
 def _filters(choices: dict) -> AnswerFilter:
-    theme_names = dict(choices["themes"])
-    survey_titles = dict(choices["surveys"])
-    campaign_titles = choices.get("campaign_titles", {})
-    reset = {"on_change": paging.reset_page, "args": (PAGE,)}  # a new filter starts again at page 1
-    f1, f2, f3 = st.columns(3)
-    survey = f1.selectbox("Survey", [""] + list(survey_titles), key="staff_ws_survey", **reset,
-                          format_func=lambda s: survey_titles.get(s, s) if s else "All surveys")
-    campaign = f2.selectbox("Campaign", [""] + choices["campaigns"], key="staff_ws_campaign", **reset,
-                            format_func=lambda c: campaign_titles.get(c, c) if c else "All campaigns")
-    theme = f3.selectbox("Theme", [""] + list(theme_names), key="staff_ws_theme", **reset,
-                         format_func=lambda t: theme_names.get(t, t) if t else "All themes")
-    g1, g2, g3 = st.columns(3)
-    sentiment = g1.selectbox("Tone", [""] + list(SENTIMENTS), key="staff_ws_sentiment", **reset,
-                             format_func=lambda s: s.capitalize() if s else "Any tone")
-    show = g2.selectbox("Show", list(SHOW), key="staff_ws_show", **reset)
-    search = g3.text_input("Words in the answer", key="staff_ws_search", placeholder="e.g. bus", **reset)
-    return AnswerFilter(survey_id=survey or None, campaign=campaign or None, theme_id=theme or None,
-                        sentiment=sentiment or None, reviewed=SHOW[show], search=search.strip())
+    filters, show = answer_filters(choices, "staff_ws", PAGE, SHOW, str, "bus")
+    return replace(filters, reviewed=SHOW[show])
 
 
 def _review(db: Services, filters: AnswerFilter, theme_names: dict[str, str]) -> None:

@@ -73,20 +73,20 @@ WITHOUT_ACTOR = {
 }
 
 
-def discover() -> dict[str, object]:
-    found = {}
+def public_functions():
+    """(qualified name, function) for every public function defined in `voice`, outside voice.ui."""
     for info in pkgutil.walk_packages(voice.__path__, "voice."):
         if info.name.startswith(SKIP_MODULES) or info.name.endswith("__main__"):
             continue
         module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
-                continue
-            params = list(inspect.signature(fn).parameters)
-            qualified = f"{module.__name__}.{name}"
-            if params[:2] == ["session", "actor"] and qualified not in NOT_SERVICES:
-                found[qualified] = fn
-    return found
+            if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__ == module.__name__:
+                yield f"{module.__name__}.{name}", fn
+
+
+def discover() -> dict[str, object]:
+    return {name: fn for name, fn in public_functions()
+            if list(inspect.signature(fn).parameters)[:2] == ["session", "actor"] and name not in NOT_SERVICES}
 
 
 SERVICES = discover()
@@ -362,17 +362,9 @@ _WRITES = re.compile(r"session\.(add|add_all|delete|merge)\(|\.execute\(\s*(dele
 
 
 def test_every_write_without_an_actor_is_known_and_explained():
-    found = set()
-    for info in pkgutil.walk_packages(voice.__path__, "voice."):
-        if info.name.startswith(SKIP_MODULES) or info.name.endswith("__main__"):
-            continue
-        module = importlib.import_module(info.name)
-        for name, fn in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
-                continue
-            params = inspect.signature(fn).parameters
-            if "session" in params and "actor" not in params and _WRITES.search(inspect.getsource(fn)):
-                found.add(f"{module.__name__}.{name}")
+    found = {name for name, fn in public_functions()
+             if "session" in (params := inspect.signature(fn).parameters) and "actor" not in params
+             and _WRITES.search(inspect.getsource(fn))}
     unexplained = sorted(found - set(WITHOUT_ACTOR))
     assert not unexplained, (f"{unexplained} change data without taking an actor: take `actor`, check the role "
                              "with require() and write the audit trail (or explain here why not).")
