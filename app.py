@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from voice.ui.guard import audit_refused_address
 from voice.ui.layout import apply_layout
 from voice.ui.navigation import default_page, hidden_pages_for, pages_for, sign_in_addresses
 from voice.ui.safeguarding_badge import menu_title
@@ -32,6 +33,7 @@ for spec in sign_in_addresses(roles):  # signed out: a staff page's address asks
                 url_path=spec.url_path, visibility="hidden"))
 # expanded: a facilitator has more than twelve pages; Streamlit would hide some behind "View more".
 navigation = st.navigation(sections, position="sidebar" if roles else "hidden", expanded=True)
+audit_refused_address(roles)  # an address naming a page outside this menu: Streamlit never runs it, so log it here
 sidebar_account(roles)
 show_notice()
 navigation.run()

@@ -48,9 +48,10 @@ def main() -> int:
             from voice.analysis.store import analyse_new_answers
             from voice.config import get_settings
             from voice.evidence.priorities import seed_default_plan
+            from voice.security.access import SYSTEM
 
             with session_scope(engine) as session:
-                seed_default_plan(session, get_settings().definitions_dir)
+                seed_default_plan(session, SYSTEM, get_settings().definitions_dir)
                 return analyse_new_answers(session)
 
         counts, _ = timed("plan + code every comment (set-up)", plan_and_code)

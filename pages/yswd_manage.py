@@ -3,8 +3,8 @@
 from voice.security.roles import FACILITATOR
 from voice.ui.guard import require_page
 
-require_page(FACILITATOR)
+actor = require_page(FACILITATOR)
 
 from voice.ui.yswd_manage_page import run  # noqa: E402
 
-run()
+run(actor)

@@ -42,5 +42,21 @@ def _backup(args) -> int:
         print(f"{args.out} already exists: choose a new file, so no backup is overwritten by mistake.")
         return 2
     pages, check = backup_sqlite(url.split("///", 1)[1], args.out)
+    _audit_backup(url, args.out, pages, check)
     print(f"Backed up {pages} pages to {args.out} (integrity check: {check}).")
     return 0 if check == "ok" else 1
+
+
+def _audit_backup(url: str, out: Path, pages: int, check: str) -> None:
+    """A copy of every answer left the database: the operator (SYSTEM) is recorded as having made it.
+    Written after the copy, so the backup does not hold its own entry."""
+    from voice.db import get_engine, session_scope, with_retry
+    from voice.security.access import SYSTEM
+    from voice.security.audit import record
+
+    def write() -> None:
+        with session_scope(get_engine(url)) as session:
+            record(session, SYSTEM, "database_backed_up", "database", "", file=Path(out).name, pages=pages,
+                   integrity=check)
+
+    with_retry(write)

@@ -274,6 +274,14 @@ def load_demo(session: Session) -> DemoReport:
 
 DEMO_MARK = "DEMO"
 DEMO_ACTOR_NAME = "demo"
+
+
+def demo_actor():
+    """Who made the demo content: a facilitator called "demo" (so the audit trail says so)."""
+    from voice.security.access import Actor
+    from voice.security.roles import FACILITATOR
+
+    return Actor(DEMO_ACTOR_NAME, frozenset({FACILITATOR}))
 # (priority key, status, rationale): invented judgements, so the overview shows every colour.
 DEMO_RAG = [
     ("statutory", "green", "DEMO – reviews completed on time this year; learning briefings shared."),
@@ -326,7 +334,8 @@ def load_demo_evidence(session: Session) -> None:
     from voice.evidence import priorities as plan
     from voice.models import Measure, Quote, RagStatus, YouSaidWeDid
 
-    plan.seed_default_plan(session, get_settings().definitions_dir)
+    actor = demo_actor()
+    plan.seed_default_plan(session, actor, get_settings().definitions_dir)
     analyse_new_answers(session)
     period = plan.current_period(session)
     if period is None:
@@ -337,13 +346,13 @@ def load_demo_evidence(session: Session) -> None:
         for key, status, rationale in DEMO_RAG:
             if key in by_key:
                 # Dated inside the plan year, as a January board meeting would have set it.
-                plan.set_rag(session, by_key[key].id, status, rationale, DEMO_ACTOR_NAME, at=datetime(2021, 1, 20))
+                plan.set_rag(session, actor, by_key[key].id, status, rationale, at=datetime(2021, 1, 20))
     labels = set(session.scalars(select(Measure.label).where(Measure.priority_id.in_(ids))))
     for key, survey_id, question_id, options, label, polarity in DEMO_MEASURES:
         if key in by_key and label not in labels:
             try:
-                plan.add_measure(session, by_key[key].id, survey_id=survey_id, question_id=question_id,
-                                 option_ids=options, label=label, polarity=polarity, by=DEMO_ACTOR_NAME)
+                plan.add_measure(session, actor, by_key[key].id, survey_id=survey_id, question_id=question_id,
+                                 option_ids=options, label=label, polarity=polarity)
             except Exception:  # a survey changed under the demo: leave that measure out
                 log.warning("demo measure %s not added", label)
     if not session.scalar(select(func.count()).select_from(Quote)):
@@ -357,10 +366,7 @@ def _demo_quotes(session: Session, per_priority: int = 3) -> None:
     from voice.analysis.store import active_codebook
     from voice.evidence.quotes import QuoteRefused, approve_quote, consenting_answers, make_quote
     from voice.models import TextAnalysis
-    from voice.security.access import Actor
-    from voice.security.roles import FACILITATOR
-
-    actor = Actor(DEMO_ACTOR_NAME, frozenset({FACILITATOR}))
+    actor = demo_actor()
     _, codebook = active_codebook(session)
     links = {t.id: set(t.priorities) for t in codebook.themes}
     candidates = consenting_answers(session, actor, limit=400)
@@ -392,14 +398,14 @@ def _demo_items(session: Session, period_id: str, keys: set[str]) -> None:
 
     from voice.evidence.you_said_we_did import create_item, publish_item
 
+    actor = demo_actor()
     for you_said, we_did, status, reason, raised, answered, priorities, published in DEMO_ITEMS:
-        item = create_item(session, you_said=you_said, raised_at=date(*raised), created_by=DEMO_ACTOR_NAME,
-                           period_id=period_id, we_did=we_did, status=status, not_possible_reason=reason,
+        item = create_item(session, actor, you_said=you_said, raised_at=date(*raised), period_id=period_id, we_did=we_did, status=status, not_possible_reason=reason,
                            responded_at=date(*answered) if answered else None, audience="ypag",
                            agency=DEMO_AGENCY, figures=f"{DEMO_MARK} – made-up example, not real young people",
                            priority_ids=[k for k in priorities if k in keys])
         if published:
-            publish_item(session, item.id, DEMO_ACTOR_NAME)
+            publish_item(session, actor, item.id)
 
 
 def _ensure_groups(session: Session, report: DemoReport) -> dict[str, int]:

@@ -147,7 +147,7 @@ def test_codebook_page_refuses_a_broken_edit_and_saves_a_good_one(app_env, sessi
     assert session.scalar(select(func.count()).select_from(CodebookVersion)) == 1
     area = next(a for a in at.text_area if a.key and a.key.startswith("staff_cb_text_"))
     area.input(original.replace("name: Online safety", "name: Staying safe online", 1))
-    at.text_input(key="staff_cb_note").input("clearer name")
+    next(t for t in at.text_input if t.key and t.key.startswith("staff_cb_note_")).input("clearer name")
     at.button(key="FormSubmitter:staff_cb_form-Save new version").click().run()
     assert not at.exception
     assert session.scalar(select(func.count()).select_from(CodebookVersion)) == 2

@@ -19,6 +19,7 @@ from tests.e2e.a11y import (AxeRun, NARROW, assert_no_violations, axe_available,
                             run_axe, sideways_scroll_at, small_targets)
 from tests.e2e.conftest import PHONE, ROOT, click_and_wait, wait_idle
 from voice.models import Response
+from voice.security.access import Actor, SYSTEM
 
 pytestmark = pytest.mark.e2e
 
@@ -175,11 +176,11 @@ def _publish_a_you_said_we_did_item(database_url: str) -> str:
     upgrade(engine)
     words = "It is hard to know who to talk to when something online worries you"
     with session_scope(engine) as session:
-        priorities.import_plan_file(session, ROOT / "surveys" / "analysis" / "priorities_2020-21.yaml")
-        item = yswd.create_item(session, you_said=words, raised_at=date(2020, 2, 10), created_by="a11y",
+        priorities.import_plan_file(session, SYSTEM, ROOT / "surveys" / "analysis" / "priorities_2020-21.yaml")
+        item = yswd.create_item(session, Actor("a11y", frozenset({"facilitator"})), you_said=words, raised_at=date(2020, 2, 10),
                                 audience="ypag", status="done", responded_at=date(2020, 3, 2),
                                 we_did="Every school now puts up a poster saying who to talk to, with Childline's number")
-        yswd.publish_item(session, item.id, "a11y")
+        yswd.publish_item(session, Actor("a11y", frozenset({"facilitator"})), item.id)
     return words
 
 

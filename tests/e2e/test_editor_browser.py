@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 
 from tests.e2e.conftest import ROOT, click_and_wait, screenshot, wait_idle
-from voice.models import Answer, Campaign, Group, Response
+from voice.models import Answer, Campaign, Group, Response, SurveyRecord
 
 MAIN = "[data-testid='stMain']"
 PASSWORD = "correct horse battery staple"
@@ -118,17 +118,24 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
     screenshot(page, "editor-preview-phone-frame")
 
     page.get_by_role("tab", name="Publish").click()
+    # Publishing asks about the front page: this survey is for one group, so it is shared by its link only.
+    page.locator(".st-key-staff_editor_listing_march_e2e [data-testid='stRadioOption']",
+                 has_text="only people with its link").click()
+    wait_idle(page)
     click_and_wait(page, page.locator(".st-key-staff_editor_publish button"))
     wait_text(page, "Published 'march_e2e' as version 1")
+    assert "It is not on the front page" in page.inner_text(MAIN)
 
     # A campaign for the group, with its link and QR code.
     click_and_wait(page, page.locator("[data-testid='stSidebarNav'] a", has_text="Campaigns and links"))
     pick(page, "staff_campaign_survey", "Our March survey (march_e2e)")
     wait_idle(page)
-    page.locator(".st-key-staff_campaign_name input").fill("march-2025")
-    page.locator(".st-key-staff_campaign_groups [data-testid='stMultiSelect']").click()
+    new_campaign = page.locator("[data-testid='stForm']").filter(has_text="Open campaign")
+    new_campaign.get_by_role("textbox", name=re.compile(r"^Name")).fill("march-2025")
+    groups = new_campaign.locator("[data-testid='stMultiSelect']")
+    groups.click()
     # Demo groups fill the list on the embedded database: type to filter, as a person would.
-    page.locator(".st-key-staff_campaign_groups input").fill("YPAG test")
+    groups.locator("input").fill("YPAG test")
     page.get_by_role("option").filter(has_text="YPAG test group").first.click()
     page.keyboard.press("Escape")
     click_and_wait(page, page.get_by_role("button", name="Open campaign"))
@@ -157,6 +164,7 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
     phone.context.close()
 
     with engine.connect() as connection:
+        listed = connection.execute(select(SurveyRecord.listed).where(SurveyRecord.id == "march_e2e")).scalar()
         response = connection.execute(select(Response).where(Response.survey_id == "march_e2e")).one()
         campaign = connection.execute(select(Campaign).where(Campaign.id == response.campaign_id)).one()
         group = connection.execute(select(Group).where(Group.id == response.group_id)).one()
@@ -166,3 +174,4 @@ def test_facilitator_builds_publishes_and_a_young_person_answers(app_server, des
     assert response.status == "submitted"
     assert (campaign.name, group.code) == ("march-2025", "YPAG-E2E")
     assert answers == {"feel_safe": "yes", "what_helps": "friends"}
+    assert listed is False  # unlisted, yet the group's link worked

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from voice.security.access import Actor, SYSTEM
 
 # Load the e2e helpers by path: a stray `tests` package in site-packages can shadow `tests.e2e`.
 _spec = importlib.util.spec_from_file_location("e2e_helpers", Path(__file__).with_name("conftest.py"))
@@ -38,18 +39,17 @@ def _publish_items(database_url: str) -> dict[str, str]:
         "unpublished": f"You said this draft should stay hidden ({suffix})",
     }
     with session_scope(engine) as session:
-        priorities.import_plan_file(session, PLAN)
+        priorities.import_plan_file(session, SYSTEM, PLAN)
         if session.scalars(select(Group).where(Group.code == "E2EHILL")).first() is None:
             session.add(Group(code="E2EHILL", name="Hill Academy (test)"))
             session.flush()
-        shown = yswd.create_item(session, you_said=words["published"], raised_at=date(2020, 2, 10),
-                                 created_by="e2e", priority_ids=["mental_health"], audience="ypag",
+        shown = yswd.create_item(session, Actor("e2e", frozenset({"facilitator"})), you_said=words["published"], raised_at=date(2020, 2, 10), priority_ids=["mental_health"], audience="ypag",
                                  we_did=words["we_did"], status="done", responded_at=date(2020, 3, 2))
-        yswd.publish_item(session, shown.id, "e2e")
-        school = yswd.create_item(session, you_said=words["group"], raised_at=date(2020, 2, 10), created_by="e2e",
+        yswd.publish_item(session, Actor("e2e", frozenset({"facilitator"})), shown.id)
+        school = yswd.create_item(session, Actor("e2e", frozenset({"facilitator"})), you_said=words["group"], raised_at=date(2020, 2, 10),
                                   audience="E2EHILL", we_did="We moved them to Year 5.")
-        yswd.publish_item(session, school.id, "e2e")
-        yswd.create_item(session, you_said=words["unpublished"], raised_at=date(2020, 2, 10), created_by="e2e",
+        yswd.publish_item(session, Actor("e2e", frozenset({"facilitator"})), school.id)
+        yswd.create_item(session, Actor("e2e", frozenset({"facilitator"})), you_said=words["unpublished"], raised_at=date(2020, 2, 10),
                          we_did="Not ready")
     return words
 

@@ -314,18 +314,15 @@ def themes_affected(old: Codebook, new: Codebook) -> set[str]:
 
 # ---------------------------------------------------------------- uncovered terms
 
-STOP_WORDS = frozenset("""
-a about above after again against all am an and any are aren't as at be because been before being below between
-both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from
-further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his
-how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor
-not of off on once only or other ought our ours ourselves out over own same shan't she she'd she'll she's should
-shouldn't so some such than that that's the their theirs them themselves then there there's these they they'd
-they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're we've were
-weren't what what's when when's where where's which while who who's whom why why's with won't would wouldn't you
-you'd you'll you're you've your yours yourself yourselves also just like really get got go going want know think
-things thing lot lots much many even still yeah yes ok okay na n idk dont im its u ur people make made one
-""".split())
+def _stop_words() -> frozenset[str]:
+    """Filler words kept out of uncovered terms: the data file stopwords.txt beside this module."""
+    words: set[str] = set()
+    for line in (Path(__file__).with_name("stopwords.txt")).read_text(encoding="utf-8").splitlines():
+        words.update(line.split("#", 1)[0].lower().split())
+    return frozenset(words)
+
+
+STOP_WORDS = _stop_words()
 
 
 def uncovered_terms(texts: Iterable[str], codebook: Codebook, top: int = 30) -> list[tuple[str, int]]:

@@ -37,10 +37,11 @@ def run_import(args: argparse.Namespace) -> int:
     from voice.evidence.errors import Refused
     from voice.evidence.plan_file import PlanFileError
     from voice.evidence.priorities import import_plan_file
+    from voice.security.access import SYSTEM
 
     try:
         with session_scope(_engine()) as session:
-            report = import_plan_file(session, args.file, replace=args.replace)
+            report = import_plan_file(session, SYSTEM, args.file, replace=args.replace)
     except PlanFileError as exc:
         print(f"The plan file has {len(exc.problems)} problem(s); nothing was loaded:", file=sys.stderr)
         for problem in exc.problems:

@@ -2,6 +2,8 @@
 
 Every function takes a Session and plain values and returns plain data or model rows; the pages, the
 CLI and the board report all call these. Refusals raise `Refused` with a message saying what to do.
+Every function that changes the plan takes the acting person (`actor`), checks the role itself
+(facilitators and admins: PLAN_EDITORS) and writes the audit trail; the CLI acts as SYSTEM.
 
 Import rule (docs/priorities.md): a plan file names its period ("2020/21"). Loading a new period
 never touches another. Loading a period that already exists is a no-op when the content is the same,
@@ -27,6 +29,11 @@ from voice.models import Measure, PlanAction, PlanPeriod, Priority, Quote, RagSt
 from voice.models.evidence import QUOTE_APPROVED
 from voice.models.priorities import POLARITIES, RAG_STATUSES
 from voice.safeguarding.held import withheld
+from voice.security.access import Actor, require
+from voice.security.audit import record
+from voice.security.roles import ADMIN, FACILITATOR
+
+PLAN_EDITORS = (FACILITATOR, ADMIN)
 
 DEFAULT_PLAN_FILE = "priorities_2020-21.yaml"
 CODEBOOK_FILE = "codebook.yaml"
@@ -49,12 +56,23 @@ class ImportReport:
                 f"{self.measures} measures.")
 
 
-def import_plan_file(session: Session, path: str | Path, *, replace: bool = False) -> ImportReport:
+def import_plan_file(session: Session, actor: Actor, path: str | Path, *, replace: bool = False) -> ImportReport:
     """Load a plan file (raises PlanFileError with line and field for a broken file)."""
-    return import_plan(session, load_plan_file(path), replace=replace)
+    require(actor, *PLAN_EDITORS)
+    return import_plan(session, actor, load_plan_file(path), replace=replace)
 
 
-def import_plan(session: Session, plan: PlanSpec, *, replace: bool = False) -> ImportReport:
+def import_plan(session: Session, actor: Actor, plan: PlanSpec, *, replace: bool = False) -> ImportReport:
+    require(actor, *PLAN_EDITORS)
+    report = _import_plan(session, plan, replace)
+    if report.outcome != "unchanged":
+        record(session, actor, "plan_imported", "plan_period", report.period_id, outcome=report.outcome,
+               priorities=report.priorities, actions=report.actions, measures=report.measures,
+               source=Path(plan.source).name)
+    return report
+
+
+def _import_plan(session: Session, plan: PlanSpec, replace: bool) -> ImportReport:
     existing = session.get(PlanPeriod, plan.period_id)
     if existing is not None:
         if existing.content_hash == plan.content_hash:
@@ -100,15 +118,16 @@ def _report(plan: PlanSpec, outcome: str) -> ImportReport:
                         sum(len(p.measures) for p in plan.priorities))
 
 
-def seed_default_plan(session: Session, definitions_dir: Path) -> ImportReport | None:
+def seed_default_plan(session: Session, actor: Actor, definitions_dir: Path) -> ImportReport | None:
     """Load the built-in 2020/21 plan on first start; never replaces anything already there."""
+    require(actor, *PLAN_EDITORS)
     path = Path(definitions_dir) / DEFAULT_PLAN_FILE
     if not path.exists():
         return None
     plan = load_plan_file(path)
     if session.get(PlanPeriod, plan.period_id) is not None:
         return None
-    return import_plan(session, plan)
+    return import_plan(session, actor, plan)
 
 
 def period_evidence_counts(session: Session, period_id: str) -> dict[str, int]:
@@ -138,11 +157,13 @@ def current_period(session: Session) -> PlanPeriod | None:
     return marked or session.scalars(select(PlanPeriod).order_by(PlanPeriod.starts.desc())).first()
 
 
-def set_current_period(session: Session, period_id: str) -> None:
+def set_current_period(session: Session, actor: Actor, period_id: str) -> None:
+    require(actor, *PLAN_EDITORS)
     target = _period(session, period_id)
     for period in session.scalars(select(PlanPeriod)):
         period.is_current = period.id == target.id
     session.flush()
+    record(session, actor, "plan_current_set", "plan_period", target.id)
 
 
 def _period(session: Session, period_id: str | None) -> PlanPeriod:
@@ -210,7 +231,8 @@ def priority_evidence_counts(session: Session, priority: Priority) -> dict[str, 
     }
 
 
-def delete_priority(session: Session, priority_id: int) -> None:
+def delete_priority(session: Session, actor: Actor, priority_id: int) -> None:
+    require(actor, *PLAN_EDITORS)
     priority = get_priority(session, priority_id)
     counts = priority_evidence_counts(session, priority)
     if any(counts.values()):
@@ -221,6 +243,7 @@ def delete_priority(session: Session, priority_id: int) -> None:
             f"year's plan, load the new year without it.")
     session.delete(priority)
     session.flush()
+    record(session, actor, "priority_deleted", "priority", priority_id, key=priority.key, period=priority.period_id)
 
 
 # --- actions in the plan's columns ------------------------------------------------------------------
@@ -228,19 +251,22 @@ def delete_priority(session: Session, priority_id: int) -> None:
 ACTION_FIELDS = ("what", "how", "who", "when", "impact", "progress")
 
 
-def add_action(session: Session, priority_id: int, by: str, **columns: str) -> PlanAction:
+def add_action(session: Session, actor: Actor, priority_id: int, **columns: str) -> PlanAction:
+    require(actor, *PLAN_EDITORS)
     priority = get_priority(session, priority_id)
     values = _action_values(columns)
     if not values.get("what"):
         raise Refused('Say what will be done ("What are we going to do?") before adding the action.')
-    action = PlanAction(priority_id=priority.id, position=len(priority.actions), updated_by=by, updated_at=utcnow(),
-                        **values)
+    action = PlanAction(priority_id=priority.id, position=len(priority.actions), updated_by=actor.username,
+                        updated_at=utcnow(), **values)
     session.add(action)
     session.flush()
+    record(session, actor, "plan_action_added", "plan_action", action.id, priority=priority.key)
     return action
 
 
-def update_action(session: Session, action_id: int, by: str, **columns: str) -> PlanAction:
+def update_action(session: Session, actor: Actor, action_id: int, **columns: str) -> PlanAction:
+    require(actor, *PLAN_EDITORS)
     action = session.get(PlanAction, action_id)
     if action is None:
         raise NotFound(f"There is no action with id {action_id}.")
@@ -249,8 +275,9 @@ def update_action(session: Session, action_id: int, by: str, **columns: str) -> 
         raise Refused('An action needs its "What are we going to do?". To remove the action, delete it instead.')
     for name, value in values.items():
         setattr(action, name, value)
-    action.updated_by, action.updated_at = by, utcnow()
+    action.updated_by, action.updated_at = actor.username, utcnow()
     session.flush()
+    record(session, actor, "plan_action_updated", "plan_action", action.id, columns=sorted(values))
     return action
 
 
@@ -276,21 +303,21 @@ class RagEntry:
     set_at: datetime
 
 
-def set_rag(session: Session, priority_id: int, status: str, rationale: str, set_by: str,
+def set_rag(session: Session, actor: Actor, priority_id: int, status: str, rationale: str,
             at: datetime | None = None) -> RagEntry:
-    """Record a person's RAG judgement. Earlier judgements are kept as history."""
+    """Record a person's RAG judgement (signed with their name). Earlier judgements are kept as history."""
+    require(actor, *PLAN_EDITORS)
     priority = get_priority(session, priority_id)
     if status not in RAG_STATUSES:
         raise Refused(f"RAG status must be one of {', '.join(RAG_STATUSES)}, not '{status}'.")
     rationale = _clean(rationale)
     if not rationale:
         raise Refused("Say why you chose this status: the board will ask, and the next person needs to know.")
-    if not set_by.strip():
-        raise Refused("A RAG status must name who set it.")
-    row = RagStatus(priority_id=priority.id, status=status, rationale=rationale, set_by=set_by.strip(),
+    row = RagStatus(priority_id=priority.id, status=status, rationale=rationale, set_by=actor.username,
                     set_at=at or utcnow())
     session.add(row)
     session.flush()
+    record(session, actor, "rag_set", "priority", priority.id, key=priority.key, status=status)
     return _rag_entry(row)
 
 
@@ -323,8 +350,9 @@ class MeasureInfo:
     polarity: str
 
 
-def add_measure(session: Session, priority_id: int, *, survey_id: str, question_id: str,
-                option_ids: Iterable[str], label: str, polarity: str, by: str) -> MeasureInfo:
+def add_measure(session: Session, actor: Actor, priority_id: int, *, survey_id: str, question_id: str,
+                option_ids: Iterable[str], label: str, polarity: str) -> MeasureInfo:
+    require(actor, *PLAN_EDITORS)
     priority = get_priority(session, priority_id)
     options = [o for o in dict.fromkeys(option_ids) if o]
     if polarity not in POLARITIES:
@@ -335,9 +363,11 @@ def add_measure(session: Session, priority_id: int, *, survey_id: str, question_
         raise Refused("Choose the answer(s) the measure counts, e.g. 'yes'.")
     _check_question(session, survey_id, question_id, options)
     row = Measure(priority_id=priority.id, survey_id=survey_id, question_id=question_id, option_ids=options,
-                  label=_clean(label), polarity=polarity, created_by=by)
+                  label=_clean(label), polarity=polarity, created_by=actor.username)
     session.add(row)
     session.flush()
+    record(session, actor, "measure_added", "measure", row.id, priority=priority.key, survey=survey_id,
+           question=question_id)
     return measure_info(row)
 
 
@@ -372,13 +402,16 @@ def measure_info(m: Measure) -> MeasureInfo:
 
 # --- links from quotes --------------------------------------------------------------------------------
 
-def link_quote(session: Session, quote_id: int, keys: Iterable[str], period_id: str | None = None) -> list[str]:
+def link_quote(session: Session, actor: Actor, quote_id: int, keys: Iterable[str],
+               period_id: str | None = None) -> list[str]:
     """Set the priorities an approved or draft quote gives evidence for (keys of one plan period)."""
+    require(actor, *PLAN_EDITORS)
     quote = session.get(Quote, quote_id)
     if quote is None:
         raise NotFound(f"There is no quote with id {quote_id}.")
     quote.priority_ids = check_priority_keys(session, _period(session, period_id).id, keys)
     session.flush()
+    record(session, actor, "quote_priorities_linked", "quote", quote.id, priorities=list(quote.priority_ids))
     return list(quote.priority_ids)
 
 

@@ -4,6 +4,10 @@ Lifecycle: an item is created (planned), gets its "we did" (in_progress, done, o
 reason a young person can understand), and is published to the public page and the printed sheet.
 Only approved quotes may be linked, and only approved quotes are ever shown. Priority links are keys
 of the item's plan period. Each item shows how long young people waited for an answer.
+
+Every change takes the acting person (`actor`), is for facilitators only (`require`) and is written to
+the audit trail (ids and counts, never the words). Creating is idempotent with a `request_token` (the
+form's one-off token): a second press of Save or a retry returns the item the first press made.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from voice.models import Campaign, Group, Quote, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
 from voice.safeguarding.held import withheld
+from voice.security.access import Actor, require
+from voice.security.audit import record
+from voice.security.roles import FACILITATOR
 
 # Status in words a young person reads on the public page and the sheet.
 STATUS_WORDS = {
@@ -92,56 +99,83 @@ def waiting_words(raised_at: date, responded_at: date | None, today: date) -> st
 
 # --- create, edit, publish ------------------------------------------------------------------------
 
-def create_item(session: Session, *, you_said: str, raised_at: date, created_by: str,
-                period_id: str | None = None, codebook=None, **fields) -> ItemView:
-    """A new item (status planned unless given). `fields` are any of EDITABLE; all are checked."""
+def create_item(session: Session, actor: Actor, *, you_said: str, raised_at: date, period_id: str | None = None,
+                codebook=None, request_token: str | None = None, **fields) -> ItemView:
+    """A new item (status planned unless given). `fields` are any of EDITABLE; all are checked.
+
+    With `request_token`, asking twice (a double press, a retry after a dropped connection) returns the
+    item the first request made instead of adding another."""
+    require(actor, FACILITATOR)
+    if request_token:
+        existing = session.scalars(select(YouSaidWeDid).where(YouSaidWeDid.request_token == request_token)).first()
+        if existing is not None:
+            return item_view(session, existing)
     period = _period(session, period_id)
-    item = YouSaidWeDid(you_said="", raised_at=raised_at, period_id=period.id, created_by=created_by,
-                        status="planned", audience=AUDIENCE_ALL, theme_ids=[], quote_ids=[], priority_ids=[])
+    item = YouSaidWeDid(you_said="", raised_at=raised_at, period_id=period.id, created_by=actor.username,
+                        status="planned", audience=AUDIENCE_ALL, theme_ids=[], quote_ids=[], priority_ids=[],
+                        request_token=request_token or None)
     _apply(session, item, {"you_said": you_said, "raised_at": raised_at, **fields}, codebook)
     session.add(item)
     session.flush()
+    record(session, actor, "yswd_created", "yswd_item", item.id, status=item.status, period=item.period_id,
+           quotes=list(item.quote_ids or []), priorities=list(item.priority_ids or []))
     return item_view(session, item)
 
 
-def update_item(session: Session, item_id: int, *, by: str, codebook=None, **fields) -> ItemView:
+def update_item(session: Session, actor: Actor, item_id: int, *, codebook=None, **fields) -> ItemView:
+    require(actor, FACILITATOR)
     item = _item(session, item_id)
     _apply(session, item, fields, codebook)
     if item.published and not item.we_did:
         raise Refused('A published item needs its "we did". Write what was done, or unpublish the item first.')
     item.updated_at = utcnow()
     session.flush()
+    record(session, actor, "yswd_updated", "yswd_item", item.id, fields=sorted(fields), status=item.status)
     return item_view(session, item)
 
 
-def publish_item(session: Session, item_id: int, by: str, at: datetime | None = None) -> ItemView:
+def publish_item(session: Session, actor: Actor, item_id: int, at: datetime | None = None) -> ItemView:
+    """Show the item to young people. Publishing a published item changes nothing (no second entry)."""
+    require(actor, FACILITATOR)
     item = _item(session, item_id)
+    if item.published:
+        return item_view(session, item)
     if not item.we_did.strip():
         raise Refused('This item has no "we did" yet. Write what the partnership did (or will do, or why it '
                       'couldn\'t) before publishing: young people should never see a question with no answer.')
     unapproved = _unapproved(session, item.quote_ids or [])
     if unapproved:
-        raise Refused(f"Quote {', '.join(map(str, unapproved))} is no longer approved. Remove it from the item, "
-                      f"or approve it again in the workspace, then publish.")
-    item.published, item.published_at, item.published_by = True, at or utcnow(), by
+        raise Refused("One of the linked quotes is no longer approved. Remove it from the item, or approve it "
+                      "again on the Quotes page, then publish.")
+    item.published, item.published_at, item.published_by = True, at or utcnow(), actor.username
     session.flush()
+    record(session, actor, "yswd_published", "yswd_item", item.id, audience=item.audience)
     return item_view(session, item)
 
 
-def unpublish_item(session: Session, item_id: int, by: str) -> ItemView:
+def unpublish_item(session: Session, actor: Actor, item_id: int) -> ItemView:
+    require(actor, FACILITATOR)
     item = _item(session, item_id)
+    if not item.published:
+        return item_view(session, item)
     item.published, item.published_at, item.published_by = False, None, None
     item.updated_at = utcnow()
     session.flush()
+    record(session, actor, "yswd_unpublished", "yswd_item", item.id)
     return item_view(session, item)
 
 
-def delete_item(session: Session, item_id: int) -> None:
-    item = _item(session, item_id)
+def delete_item(session: Session, actor: Actor, item_id: int) -> None:
+    """Delete an unpublished item. Deleting one already gone changes nothing."""
+    require(actor, FACILITATOR)
+    item = session.get(YouSaidWeDid, item_id)
+    if item is None:
+        return
     if item.published:
         raise Refused("This item is published. Unpublish it first, so young people are not left with a broken link.")
     session.delete(item)
     session.flush()
+    record(session, actor, "yswd_deleted", "yswd_item", item_id)
 
 
 def _item(session: Session, item_id: int) -> YouSaidWeDid:

@@ -12,6 +12,7 @@ from voice.models.base import Base
 
 QUOTE_DRAFT = "draft"
 QUOTE_APPROVED = "approved"
+QUOTE_WITHDRAWN = "withdrawn"  # was approved, taken back: shown nowhere outside the workspace
 
 
 class Quote(Base):

@@ -136,3 +136,5 @@ class YouSaidWeDid(Base):
     created_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The form's one-off token: a second press of Save (or a retry) finds this item instead of adding another.
+    request_token: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)

@@ -82,6 +82,17 @@ def clean_value(question: Question, value: Any) -> AnswerValue | None:
     return choice
 
 
+REQUIRED_MESSAGE = "Please choose an answer. “Prefer not to say” is fine too."
+
+
+def unanswered_required(questions: Iterable[Question], answers: Mapping[str, Any]) -> list[AnswerRejected]:
+    """The must-answer rule, for the questions shown on one step: a closed question marked `required` needs
+    an answer before the young person moves on ("Prefer not to say" is an answer). Written questions are
+    never forced: nobody should have to write something to carry on."""
+    return [AnswerRejected(q.id, REQUIRED_MESSAGE) for q in questions
+            if q.required and q.is_closed and is_empty(answers.get(q.id))]
+
+
 def to_rows(question: Question, value: AnswerValue) -> list[AnswerRow]:
     if question.type == "text":
         return [AnswerRow(question.id, text=str(value))]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from datetime import datetime
 
 
@@ -75,6 +76,14 @@ def _engine():
     return engine
 
 
+def _audit(session, action: str, target_type: str, target_id: str, **detail) -> None:
+    """The operator's change, in the audit trail as `system`, in the same transaction as the change itself."""
+    from voice.security.access import SYSTEM
+    from voice.security.audit import record
+
+    record(session, SYSTEM, action, target_type, target_id, **detail)
+
+
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
@@ -88,6 +97,8 @@ def _import_groups(args) -> int:
     try:
         with session_scope(_engine()) as session:
             summary = import_groups(session, args.file)
+            _audit(session, "groups_imported", "groups", "", added=len(summary.added), updated=len(summary.updated),
+                   file=Path(args.file).name)
     except ImportRejected as exc:
         return _fail(_problems_text(exc))
     except FileNotReadable as exc:
@@ -118,6 +129,7 @@ def _create_campaign(args) -> int:
         with session_scope(_engine()) as session:
             campaign = create_campaign(session, args.name, args.survey_id, args.opens, args.closes, args.title,
                                        [c for c in args.groups.split(",") if c.strip()])
+            _audit(session, "campaign_opened", "campaign", campaign.name, survey=campaign.survey_id)
             print(f"Created campaign '{campaign.name}' for {campaign.survey_id}.")
     except (CampaignError, UnknownSurvey) as exc:
         return _fail(str(exc))
@@ -168,6 +180,8 @@ def _import_responses(args) -> int:
         with session_scope(_engine()) as session:
             report = import_responses(session, args.survey_id, args.file, args.campaign,
                                       progress=_ProgressLine(f"Checking and importing {args.file}"))
+            _audit(session, "responses_imported", "survey", args.survey_id, campaign=report.campaign,
+                   rows=report.imported, file=Path(args.file).name)
     except ImportRejected as exc:
         return _fail(_problems_text(exc))
     except (FileNotReadable, CampaignError, UnknownSurvey) as exc:
@@ -214,6 +228,9 @@ def _export_responses(args) -> int:
     try:
         with session_scope(_engine()) as session:
             report = export_responses(session, args.survey_id, args.out, campaign_name=args.campaign)
+            # Who took the answers out of the system, and how many: written with the export, or not at all.
+            _audit(session, "responses_exported", "survey", args.survey_id, campaign=args.campaign or "",
+                   rows=report.rows, columns=len(report.columns), file=Path(args.out).name)
     except (CampaignNotFound, CampaignError, UnknownSurvey) as exc:
         return _fail(str(exc))
     print(report)

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from voice.config import get_settings
 from voice.db import utcnow
 from voice.models import Answer, AuditEvent, Campaign, Group, Response
-from voice.responses.answers import AnswerValue, clean_answers, from_rows, to_rows
+from voice.responses.answers import (
+    AnswersRejected, AnswerValue, clean_answers, from_rows, to_rows, unanswered_required,
+)
 from voice.responses.codes import GROUP_FAILURES_PER_MINUTE, GUESSES, GuessLimiter, new_code, normalise_code
 from voice.responses.errors import (
     AlreadySubmitted,
@@ -188,6 +190,16 @@ def save_step(session: Session, resume_code: str, answers: Mapping[str, Any], qu
         raise AlreadySubmitted(response.receipt_code or "")
     survey = survey_of_version(session.get(SurveyVersion, response.survey_version_id))
     cleaned = clean_answers(survey, answers, question_ids)
+    step_required = any(q is not None and q.required for q in (survey.question(i) for i in question_ids))
+    if step_required and next_step > response.current_step:  # moving on: must-answer questions need an answer
+        saved = from_rows(survey, session.scalars(select(Answer).where(Answer.response_id == response.id,
+                                                                       Answer.question_id.not_in(question_ids))))
+        after = {**saved, **cleaned}
+        shown = [q for q in (survey.question(i) for i in question_ids)
+                 if q is not None and skip_logic.is_shown(q, after, survey)]
+        missing = unanswered_required(shown, after)
+        if missing:
+            raise AnswersRejected(missing)
     session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(question_ids)))
     _insert_answers(session, response.id, survey, cleaned)
     all_answers = from_rows(survey, session.scalars(select(Answer).where(Answer.response_id == response.id)))

@@ -24,9 +24,9 @@ from voice.db import utcnow
 from voice.models import AuditEvent, User
 from voice.security.access import Actor, require
 from voice.security.audit import fingerprint, record
+from voice.security.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
+from voice.security.passwords import password_problem as _policy_problem
 from voice.security.roles import ADMIN, ROLES
-
-MIN_PASSWORD_LENGTH = 12
 LOCK_AFTER = 5  # failures in a row
 LOCK_FOR = timedelta(minutes=15)
 # Back-off before the lock: a short pause after the 3rd and 4th failures slows guessing without
@@ -70,6 +70,7 @@ class UserInfo:
     last_sign_in: datetime | None
     created_at: datetime
     has_password: bool
+    must_change_password: bool = False
 
 
 # --- passwords ----------------------------------------------------------------------------------
@@ -79,14 +80,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a password is too weak, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return (f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters. "
-                "A few unrelated words together are easy to remember and hard to guess.")
-    if len(set(password)) < 4:
-        return "That password repeats the same few characters. Please choose something less predictable."
-    return None
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password is too weak, or None (the rules: voice.security.passwords)."""
+    return _policy_problem(password, username)
 
 
 def normalise_username(username: str) -> str:
@@ -116,7 +112,7 @@ def create_user(session: Session, actor: Actor, username: str, roles, password: 
                              "starting with a letter or digit.")
     chosen = _check_roles(roles)
     if password is not None:
-        problem = password_problem(password)
+        problem = password_problem(password, name)
         if problem:
             raise AccountProblem(problem)
     if session.scalar(select(User.id).where(User.username == name)) is not None:
@@ -152,13 +148,65 @@ def set_roles(session: Session, actor: Actor, username: str, roles) -> UserInfo:
 
 def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
     require(actor, ADMIN)
-    problem = password_problem(password)
+    problem = password_problem(password, normalise_username(username))
     if problem:
         raise AccountProblem(problem)
     user = _get(session, username)
     user.password_hash = hash_password(password)
     user.failed_attempts, user.locked_until = 0, None
     record(session, actor, "user_password_set", "user", user.username)
+
+
+# Letters and digits that cannot be mistaken for each other when read out or copied by hand.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A random one-off password in four groups, e.g. 'k7qf-m2xd-8hzp-w3ne' (about 98 bits)."""
+    while True:
+        groups = ["".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4)]
+        candidate = "-".join(groups)
+        if password_problem(candidate) is None:  # practically always; never hand out a refused one
+            return candidate
+
+
+def reset_password(session: Session, actor: Actor, username: str) -> str:
+    """Give the account a temporary password, returned to be shown ONCE to the admin, and make the person
+    choose their own at their next sign-in. Also clears a lock. The temporary password is not stored."""
+    require(actor, ADMIN)
+    if normalise_username(username) == actor.username:
+        raise AccountProblem("You can't reset your own password. Ask another admin, or set it on the server "
+                             "with `voice user password`.")
+    user = _get(session, username)
+    temporary = temporary_password()
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    user.failed_attempts, user.locked_until = 0, None
+    record(session, actor, "user_password_reset", "user", user.username)
+    return temporary
+
+
+def must_change_password(session: Session, username: str) -> bool:
+    """True while the account still has a temporary password from a reset: the sign-in flow (and every
+    staff page, voice.ui.guard) sends the person to choose their own before anything else."""
+    flag = session.scalar(select(User.must_change_password).where(User.username == normalise_username(username)))
+    return bool(flag)
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    """The signed-in person replaces their own password (after a reset, or whenever they like)."""
+    require(actor)
+    user = _get(session, actor.username)
+    if not _verify(user.password_hash, current):
+        raise AccountProblem("Your current password isn't right. Type the one you signed in with.")
+    if new == current:
+        raise AccountProblem("Please choose a password different from the one you have now.")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise AccountProblem(problem)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    record(session, actor, "user_password_changed", "user", user.username)
 
 
 def deactivate_user(session: Session, actor: Actor, username: str) -> UserInfo:
@@ -186,7 +234,7 @@ def list_users(session: Session, actor: Actor) -> list[UserInfo]:
 
 def _info(user: User) -> UserInfo:
     return UserInfo(user.username, user.email, tuple(user.roles or ()), bool(user.active), user.locked_until,
-                    user.last_sign_in, user.created_at, bool(user.password_hash))
+                    user.last_sign_in, user.created_at, bool(user.password_hash), bool(user.must_change_password))
 
 
 def count_users(session: Session) -> int:

@@ -108,6 +108,7 @@ def export_events(session: Session, actor: Actor, path: str | Path, filters: Aud
     """Write the events to .csv or .xlsx through safe_csv (no cell can run as a formula). Returns the row count."""
     from voice.io.safe_csv import write_csv, write_xlsx
 
+    require(actor, ADMIN)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):

@@ -45,6 +45,11 @@ def register(subparsers) -> None:
     password.add_argument("username")
     password.set_defaults(func=_user_password)
 
+    reset = user_sub.add_parser("reset", help="Give a temporary password (printed once); they choose their own "
+                                              "at their next sign-in")
+    reset.add_argument("username")
+    reset.set_defaults(func=_user_reset)
+
     audit = subparsers.add_parser("audit", help="The audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     export = audit_sub.add_parser("export", help="Write the audit trail to CSV or Excel")
@@ -109,7 +114,7 @@ def _user_add(args: argparse.Namespace) -> int:
     password = None
     if args.password_stdin:
         password = _read_password()
-        problem = accounts.password_problem(password)
+        problem = accounts.password_problem(password, accounts.normalise_username(args.username))
         if problem:
             return _problem(accounts.AccountProblem(problem))
     try:
@@ -181,6 +186,20 @@ def _user_password(args: argparse.Namespace) -> int:
     except accounts.AccountProblem as exc:
         return _problem(exc)
     print(f"New password set for {accounts.normalise_username(args.username)}.")
+    return 0
+
+
+def _user_reset(args: argparse.Namespace) -> int:
+    from voice.security import accounts
+    from voice.security.access import SYSTEM
+
+    try:
+        temporary = _in_session(lambda s: accounts.reset_password(s, SYSTEM, args.username))
+    except accounts.AccountProblem as exc:
+        return _problem(exc)
+    name = accounts.normalise_username(args.username)
+    print(f"Temporary password for {name} (shown once, not stored): {temporary}")
+    print(f"{name} must choose a new password when they next sign in.")
     return 0
 
 

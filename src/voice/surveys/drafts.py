@@ -72,6 +72,7 @@ def save_draft(session: Session, actor: Actor, draft: Draft) -> None:
     row.updated_by = actor.username
     row.updated_at = utcnow()
     session.flush()
+    record(session, actor, "survey_draft_saved", "survey", survey_id, questions=len(editor.questions(draft)))
 
 
 def start_new(session: Session, actor: Actor, survey_id: str, title: str, **kwargs) -> Draft:
@@ -125,23 +126,43 @@ def discard_draft(session: Session, actor: Actor, survey_id: str) -> None:
         record(session, actor, "survey_draft_discarded", "survey", survey_id)
 
 
-def publish_draft(session: Session, actor: Actor, survey_id: str) -> SurveyVersion:
+def publish_draft(session: Session, actor: Actor, survey_id: str, *, listed: bool) -> SurveyVersion:
     """Check the draft as a survey file and serve it as a new version; the draft is then removed.
 
+    `listed`: whether the young people's front page lists it (asked every time: a survey for one YPAG
+    meeting should not appear to every school). Unlisted, it is still open to anyone with its link.
+    Pressing Publish twice finds no draft left and returns the version already published.
     Raises EditRefused listing everything still to fix (nothing is published then)."""
     require(actor, *EDITORS)
     row = _row(session, survey_id)
     if row is None:
+        record_row = session.get(SurveyRecord, survey_id)
+        if record_row is not None and record_row.source == EDITOR_SOURCE and record_row.current_version_id:
+            return session.get(SurveyVersion, record_row.current_version_id)  # a second press: already done
         raise EditRefused([EditProblem("survey", "", f"there is no draft of '{survey_id}' to publish")])
     if is_file_survey(session, survey_id):
         raise EditRefused([EditProblem("survey", "id", f"'{survey_id}' is published from a survey file; "
                                                        "change the file, or publish this draft under a new id")])
     survey = editor.draft_to_survey(row.data)
     version = publish(session, survey, source=EDITOR_SOURCE)
+    session.get(SurveyRecord, survey_id).listed = bool(listed)
     session.delete(row)
-    record(session, actor, "survey_published", "survey", survey_id, revision=version.revision)
+    record(session, actor, "survey_published", "survey", survey_id, revision=version.revision, listed=bool(listed))
     session.flush()
     return version
+
+
+def set_listed(session: Session, actor: Actor, survey_id: str, listed: bool) -> None:
+    """List a published survey on the young people's front page, or take it off (its link keeps working)."""
+    require(actor, *EDITORS)
+    record_row = session.get(SurveyRecord, survey_id)
+    if record_row is None or record_row.archived:
+        raise EditRefused([EditProblem("survey", "id", f"there is no published survey '{survey_id}'")])
+    if bool(record_row.listed) == bool(listed):
+        return
+    record_row.listed = bool(listed)
+    session.flush()
+    record(session, actor, "survey_listing_changed", "survey", survey_id, listed=bool(listed))
 
 
 def check_id_free(session: Session, survey_id: str) -> None:

@@ -123,12 +123,21 @@ def list_survey_ids(session: Session) -> list[str]:
     return list(session.scalars(select(SurveyRecord.id).where(SurveyRecord.archived.is_(False)).order_by(SurveyRecord.id)))
 
 
-def list_surveys(session: Session) -> list[tuple[str, str]]:
-    """(id, title) of every survey being served."""
-    rows = session.execute(
-        select(SurveyRecord.id, SurveyRecord.title).where(SurveyRecord.archived.is_(False)).order_by(SurveyRecord.title)
-    )
-    return [(r.id, r.title) for r in rows]
+def list_surveys(session: Session, include_unlisted: bool = False) -> list[tuple[str, str]]:
+    """(id, title) of the surveys being served that the young people's front page lists.
+
+    Staff pages pass `include_unlisted=True` to see every survey being served: an unlisted survey (the
+    editor asks when publishing) is still open to anyone with its link, it is just not on the front page."""
+    query = select(SurveyRecord.id, SurveyRecord.title).where(SurveyRecord.archived.is_(False))
+    if not include_unlisted:
+        query = query.where(SurveyRecord.listed.is_(True))
+    return [(r.id, r.title) for r in session.execute(query.order_by(SurveyRecord.title))]
+
+
+def is_listed(session: Session, survey_id: str) -> bool | None:
+    """Whether the front page lists the survey; None when no version of it is served yet."""
+    record = session.get(SurveyRecord, survey_id)
+    return None if record is None else bool(record.listed)
 
 
 def version_count(session: Session, survey_id: str) -> int:

@@ -20,10 +20,10 @@ ACTION_LABELS = {"what": "What are we going to do?", "how": "How are we going to
 _db = call  # a service call in its own transaction, retried when the database is busy
 
 
-def _user() -> str:
+def _actor():
     from voice.ui.session import current_actor
 
-    return current_actor().username  # who signs actions, RAG judgements and publishing
+    return current_actor()  # the services check the role, sign actions and RAG judgements, and audit
 
 
 def _periods(session):
@@ -99,9 +99,9 @@ def _actions_tab(pid: int) -> None:
         if st.form_submit_button("Save action", type="primary"):
             try:
                 if choice is None:
-                    _db(svc.add_action, pid, _user(), **values)
+                    _db(svc.add_action, _actor(), pid, **values)
                 else:
-                    _db(svc.update_action, choice, _user(), **values)
+                    _db(svc.update_action, _actor(), choice, **values)
             except Refused as refused:
                 st.error(plain(refused.message))
             else:
@@ -120,7 +120,7 @@ def _rag_tab(pid: int) -> None:
         rationale = st.text_area("Why? (the board will read this)")
         if st.form_submit_button("Set status", type="primary"):
             try:
-                _db(svc.set_rag, pid, status, rationale, _user())
+                _db(svc.set_rag, _actor(), pid, status, rationale)
             except Refused as refused:
                 st.error(plain(refused.message))
             else:
@@ -148,9 +148,8 @@ def _measures_tab(pid: int) -> None:
                                 horizontal=True)
             if st.form_submit_button("Add measure"):
                 try:
-                    _db(svc.add_measure, pid, survey_id=survey_id.strip(), question_id=question_id.strip(),
-                        option_ids=[o.strip() for o in options.split(",")], label=label, polarity=polarity,
-                        by=_user())
+                    _db(svc.add_measure, _actor(), pid, survey_id=survey_id.strip(), question_id=question_id.strip(),
+                        option_ids=[o.strip() for o in options.split(",")], label=label, polarity=polarity)
                 except Refused as refused:
                     st.error(plain(refused.message))
                 else:

@@ -23,7 +23,7 @@ import streamlit as st
 
 from voice.db import DatabaseUnavailable
 from voice.responses import service
-from voice.responses.answers import AnswersRejected
+from voice.responses.answers import AnswersRejected, unanswered_required
 from voice.responses.codes import new_client_key
 from voice.responses.errors import SurveyProblem
 from voice.surveys.languages import title_for
@@ -378,9 +378,9 @@ def _move(progress: service.Progress, shown: list[Question], step_questions, ste
         S["yp_notice"] = ("info", NEW_QUESTION)
         return
     answers = _screen_answers(progress, now_shown)
-    missing = [q for q in now_shown if q.required and q.is_closed and q.id not in answers]
+    missing = unanswered_required(now_shown, answers)  # the rule lives in the domain (voice.responses.answers)
     if direction > 0 and missing:
-        S["yp_errors"] = {q.id: "Please choose an answer. “Prefer not to say” is fine too." for q in missing}
+        S["yp_errors"] = {p.question_id: p.message for p in missing}
         return
     try:
         updated = _db(service.save_step, progress.resume_code, answers, [q.id for q in step_questions],

@@ -47,13 +47,13 @@ def test_a_draft_is_saved_and_reloaded_after_each_edit(session):
 
 def test_publish_makes_a_new_version_and_old_responses_keep_theirs(session):
     build_two_questions(session)
-    first = drafts.publish_draft(session, FACILITATOR, "ypag_march")
+    first = drafts.publish_draft(session, FACILITATOR, "ypag_march", listed=True)
     assert first.revision == 1 and drafts.load_draft(session, FACILITATOR, "ypag_march") is None
     old = service.start_response(session, "ypag_march")
     d = drafts.start_from(session, FACILITATOR, "ypag_march")
     d = ed.set_question_fields(d, "feel_safe", text="Do you feel safe in school?")
     drafts.save_draft(session, FACILITATOR, d)
-    second = drafts.publish_draft(session, FACILITATOR, "ypag_march")
+    second = drafts.publish_draft(session, FACILITATOR, "ypag_march", listed=True)
     assert second.revision == 2
     assert get_survey(session, "ypag_march")[1].question("feel_safe").text["en"] == "Do you feel safe in school?"
     reloaded = service.load_progress(session, old.resume_code)
@@ -64,7 +64,7 @@ def test_publish_makes_a_new_version_and_old_responses_keep_theirs(session):
 def test_publishing_an_incomplete_draft_is_refused_with_what_to_fix(session):
     drafts.start_new(session, FACILITATOR, "empty_one", "Nothing yet")
     with pytest.raises(EditRefused) as info:
-        drafts.publish_draft(session, FACILITATOR, "empty_one")
+        drafts.publish_draft(session, FACILITATOR, "empty_one", listed=True)
     assert "needs a list of questions" in str(info.value)
     assert session.scalar(select(func.count()).select_from(SurveyVersion)) == 0
 

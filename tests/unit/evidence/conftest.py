@@ -8,6 +8,7 @@ import pytest
 
 from voice.analysis.codebook import load_codebook
 from voice.evidence import priorities
+from voice.security.access import SYSTEM
 
 REPO = Path(__file__).resolve().parents[3]
 DEFINITIONS = REPO / "surveys" / "analysis"
@@ -15,7 +16,7 @@ DEFINITIONS = REPO / "surveys" / "analysis"
 
 @pytest.fixture
 def plan(session):
-    priorities.import_plan_file(session, DEFINITIONS / priorities.DEFAULT_PLAN_FILE)
+    priorities.import_plan_file(session, SYSTEM, DEFINITIONS / priorities.DEFAULT_PLAN_FILE)
     session.flush()
     return "2020/21"
 

@@ -12,6 +12,7 @@ import pytest
 from voice.evidence import cli, you_said_we_did as yswd
 from voice.models import Group, PlanPeriod
 from voice.reports.yswd_sheet import yswd_sheet_pdf
+from voice.security.access import Actor
 
 from .conftest import DEFINITIONS
 from .test_plan_import import SMALL
@@ -46,11 +47,11 @@ def test_import_loads_the_plan_and_reports_a_broken_file_with_line_and_field(cli
 def test_the_sheet_shows_published_items_only_with_help_numbers(cli_db, plan, tmp_path, capsys):
     cli_db.add(Group(code="HILL", name="Hill Academy"))
     cli_db.flush()
-    shown = yswd.create_item(cli_db, you_said="You said <b>lessons</b> on staying safe online come too late",
-                             raised_at=date(2020, 2, 1), created_by="f", audience="HILL",
+    shown = yswd.create_item(cli_db, Actor("f", frozenset({"facilitator"})), you_said="You said <b>lessons</b> on staying safe online come too late",
+                             raised_at=date(2020, 2, 1), audience="HILL",
                              we_did="We asked primary schools to start in Year 5.")
-    yswd.publish_item(cli_db, shown.id, "f")
-    yswd.create_item(cli_db, you_said="A draft nobody should see", raised_at=date(2020, 2, 1), created_by="f",
+    yswd.publish_item(cli_db, Actor("f", frozenset({"facilitator"})), shown.id)
+    yswd.create_item(cli_db, Actor("f", frozenset({"facilitator"})), you_said="A draft nobody should see", raised_at=date(2020, 2, 1),
                      audience="HILL", we_did="Not yet published")
     cli_db.commit()
 

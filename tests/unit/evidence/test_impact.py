@@ -10,6 +10,7 @@ from hypothesis import given, strategies as st
 
 from voice.evidence import impact, priorities
 from voice.models import Answer, Campaign, Response, SurveyRecord
+from voice.security.access import SYSTEM
 from voice.stats.suppression import GROUP_MIN_BASE, MIN_BASE, SUPPRESSED_TEXT
 
 from .conftest import publish_survey

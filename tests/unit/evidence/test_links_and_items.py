@@ -10,8 +10,12 @@ from voice.evidence import priorities, you_said_we_did as yswd
 from voice.evidence.errors import Refused
 from voice.evidence.plan_file import parse_plan
 from voice.models import Group, Quote
+from voice.security.access import Actor, SYSTEM
 from .conftest import publish_survey
 from .test_plan_import import SMALL
+
+FAC1 = Actor("fac1", frozenset({"facilitator"}))
+CHAIR = Actor("chair", frozenset({"facilitator"}))
 
 SURVEY = {
     "id": "mini", "title": "Mini", "version": 1, "audience": {"min_age": 10, "max_age": 18},
@@ -44,9 +48,9 @@ def world(session, plan):
 
 def _item(session, codebook, **extra):
     fields = dict(you_said="You said there should be more information on how to protect yourself from "
-                           "cyber-bullying", raised_at=date(2020, 2, 10), created_by="fac1", codebook=codebook)
+                           "cyber-bullying", raised_at=date(2020, 2, 10), codebook=codebook)
     fields.update(extra)
-    return yswd.create_item(session, **fields)
+    return yswd.create_item(session, FAC1, **fields)
 
 
 def test_priority_evidence_gathers_everything_linked(session, world, codebook):
@@ -80,7 +84,7 @@ def test_only_approved_quotes_can_be_linked_and_only_approved_ones_are_shown(ses
     session.flush()
     assert yswd.get_item(session, item.id).quotes == ()
     with pytest.raises(Refused, match="no longer approved"):
-        yswd.publish_item(session, item.id, "fac1")
+        yswd.publish_item(session, FAC1, item.id)
 
 
 def test_item_lifecycle_from_planned_to_published(session, world, codebook):
@@ -88,37 +92,37 @@ def test_item_lifecycle_from_planned_to_published(session, world, codebook):
     assert item.status == "planned" and item.status_words == "We're planning this"
     assert not item.published and item.responded_at is None
 
-    item = yswd.update_item(session, item.id, by="fac1", status="in_progress", we_did="We asked schools to "
+    item = yswd.update_item(session, FAC1, item.id, status="in_progress", we_did="We asked schools to "
                             "add cyber-bullying to lessons.", responded_at=date(2020, 3, 20), agency="Schools")
     assert item.status_words == "We're working on it" and item.days_waiting == 39
-    item = yswd.publish_item(session, item.id, "fac1")
+    item = yswd.publish_item(session, FAC1, item.id)
     assert item.published and item.published_at is not None
     assert [i.id for i in yswd.published_items(session)] == [item.id]
 
-    item = yswd.update_item(session, item.id, by="fac1", status="done")
+    item = yswd.update_item(session, FAC1, item.id, status="done")
     assert item.status_words == "Done" and item.published
-    item = yswd.unpublish_item(session, item.id, "fac1")
+    item = yswd.unpublish_item(session, FAC1, item.id)
     assert yswd.published_items(session) == []
 
 
 def test_publishing_without_a_we_did_is_refused(session, world, codebook):
     item = _item(session, codebook)
     with pytest.raises(Refused, match='no "we did"'):
-        yswd.publish_item(session, item.id, "fac1")
+        yswd.publish_item(session, FAC1, item.id)
     assert not yswd.get_item(session, item.id).published
 
 
 def test_not_possible_needs_a_reason(session, world, codebook):
     item = _item(session, codebook)
     with pytest.raises(Refused, match="why it wasn't possible"):
-        yswd.update_item(session, item.id, by="fac1", status="not_possible", we_did="We looked into it.")
-    item = yswd.update_item(session, item.id, by="fac1", status="not_possible", we_did="We looked into it.",
+        yswd.update_item(session, FAC1, item.id, status="not_possible", we_did="We looked into it.")
+    item = yswd.update_item(session, FAC1, item.id, status="not_possible", we_did="We looked into it.",
                             not_possible_reason="The curriculum is set nationally, so we wrote to the minister.")
     assert item.status_words == "We couldn't do this"
 
 
 def test_linking_to_a_priority_of_another_period_is_refused(session, world, codebook):
-    priorities.import_plan(session, parse_plan(SMALL.replace("key: mental_health", "key: youth_justice"), "b.yaml"))
+    priorities.import_plan(session, SYSTEM, parse_plan(SMALL.replace("key: mental_health", "key: youth_justice"), "b.yaml"))
     with pytest.raises(Refused) as refused:
         _item(session, codebook, priority_ids=["youth_justice"])
     assert "plan 2021/22, not of 2020/21" in refused.value.message
@@ -139,9 +143,9 @@ def test_unknown_themes_groups_and_campaigns_are_refused(session, world, codeboo
 def test_deleting_a_priority_with_evidence_is_refused(session, world, codebook):
     voice = priorities.find_priority(session, "voice_of_child")
     with pytest.raises(Refused, match="2 measures"):
-        priorities.delete_priority(session, voice.id)
+        priorities.delete_priority(session, SYSTEM, voice.id)
     stat = priorities.find_priority(session, "statutory")
-    priorities.delete_priority(session, stat.id)  # nothing links to it yet
+    priorities.delete_priority(session, SYSTEM, stat.id)  # nothing links to it yet
     assert [p.key for p in priorities.priorities_of(session)][:1] == ["voice_of_child"]
 
 
@@ -158,7 +162,7 @@ def test_waiting_time_for_answered_and_open_items(session, world, codebook):
 
 def test_writing_the_we_did_stops_the_clock(session, world, codebook):
     item = _item(session, codebook, raised_at=date.today() - timedelta(days=3))
-    item = yswd.update_item(session, item.id, by="fac1", we_did="We told every school.")
+    item = yswd.update_item(session, FAC1, item.id, we_did="We told every school.")
     assert item.responded_at is not None and item.days_waiting >= 3 and not item.is_open
 
 
@@ -167,7 +171,7 @@ def test_group_link_shows_that_groups_items_and_the_general_ones(session, world,
     school = _item(session, codebook, we_did="B", audience="hill")
     hidden = _item(session, codebook, we_did="C", audience="all_young_people")
     for item in (general, school):
-        yswd.publish_item(session, item.id, "fac1")
+        yswd.publish_item(session, FAC1, item.id)
     assert school.audience == "HILL"
     assert {i.id for i in yswd.published_items(session)} == {general.id}
     assert {i.id for i in yswd.published_items(session, "hill")} == {general.id, school.id}
@@ -177,13 +181,13 @@ def test_group_link_shows_that_groups_items_and_the_general_ones(session, world,
 def test_rag_status_keeps_its_history(session, plan):
     voice = priorities.find_priority(session, "voice_of_child")
     with pytest.raises(Refused, match="Say why"):
-        priorities.set_rag(session, voice.id, "green", "  ", "chair")
+        priorities.set_rag(session, CHAIR, voice.id, "green", "  ")
     with pytest.raises(Refused, match="one of red, amber, green"):
-        priorities.set_rag(session, voice.id, "blue", "why", "chair")
+        priorities.set_rag(session, CHAIR, voice.id, "blue", "why")
     from datetime import datetime
 
-    priorities.set_rag(session, voice.id, "red", "No YPAG input yet.", "chair", at=datetime(2020, 5, 1))
-    priorities.set_rag(session, voice.id, "amber", "YPAG priorities agreed.", "chair", at=datetime(2020, 9, 1))
+    priorities.set_rag(session, CHAIR, voice.id, "red", "No YPAG input yet.", at=datetime(2020, 5, 1))
+    priorities.set_rag(session, CHAIR, voice.id, "amber", "YPAG priorities agreed.", at=datetime(2020, 9, 1))
     history = priorities.rag_history(session, voice.id)
     assert [(h.status, h.rationale) for h in history] == [("amber", "YPAG priorities agreed."),
                                                           ("red", "No YPAG input yet.")]
@@ -193,20 +197,20 @@ def test_rag_status_keeps_its_history(session, plan):
 def test_measures_are_checked_against_the_survey(session, world):
     voice = priorities.find_priority(session, "voice_of_child")
     with pytest.raises(Refused, match="no answer maybe"):
-        priorities.add_measure(session, voice.id, survey_id="mini", question_id="felt_unsafe_online",
-                               option_ids=["maybe"], label="% unsure", polarity="low_is_good", by="fac1")
+        priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
+                               option_ids=["maybe"], label="% unsure", polarity="low_is_good")
     with pytest.raises(Refused, match="counts one answer"):
-        priorities.add_measure(session, voice.id, survey_id="mini", question_id="apps",
-                               option_ids=["snapchat", "tiktok"], label="% apps", polarity="no_polarity", by="fac1")
+        priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="apps",
+                               option_ids=["snapchat", "tiktok"], label="% apps", polarity="no_polarity")
     with pytest.raises(Refused, match="not a question with answers"):
-        priorities.add_measure(session, voice.id, survey_id="mini", question_id="worries",
-                               option_ids=["yes"], label="% worried", polarity="low_is_good", by="fac1")
-    m = priorities.add_measure(session, voice.id, survey_id="mini", question_id="felt_unsafe_online",
-                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good", by="f")
+        priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="worries",
+                               option_ids=["yes"], label="% worried", polarity="low_is_good")
+    m = priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
+                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good")
     assert m.option_ids == ("yes",)
 
 
 def test_quotes_link_to_priorities_of_one_period(session, world):
-    assert priorities.link_quote(session, world["draft"], ["mental_health", "mental_health"]) == ["mental_health"]
+    assert priorities.link_quote(session, SYSTEM, world["draft"], ["mental_health", "mental_health"]) == ["mental_health"]
     with pytest.raises(Refused, match="no priority 'cse'"):
-        priorities.link_quote(session, world["draft"], ["cse"])
+        priorities.link_quote(session, SYSTEM, world["draft"], ["cse"])

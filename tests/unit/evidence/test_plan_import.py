@@ -8,6 +8,7 @@ from voice.evidence import priorities
 from voice.evidence.errors import Refused
 from voice.evidence.plan_file import PlanFileError, parse_plan
 from voice.models import PlanPeriod, Priority
+from voice.security.access import Actor, SYSTEM
 
 from .conftest import DEFINITIONS
 
@@ -44,14 +45,14 @@ def test_the_2020_21_plan_has_the_five_priorities_with_their_outcomes(session, p
 
 
 def test_importing_the_same_file_again_changes_nothing(session, plan):
-    report = priorities.import_plan_file(session, DEFINITIONS / priorities.DEFAULT_PLAN_FILE)
+    report = priorities.import_plan_file(session, SYSTEM, DEFINITIONS / priorities.DEFAULT_PLAN_FILE)
     assert report.outcome == "unchanged"
     assert session.query(Priority).count() == len(KEYS)
 
 
 def test_a_new_period_never_rewrites_an_old_one(session, plan):
     before = [(p.key, p.title, list(p.outcomes)) for p in priorities.priorities_of(session, "2020/21")]
-    report = priorities.import_plan(session, parse_plan(SMALL, "plan_2021-22.yaml"))
+    report = priorities.import_plan(session, SYSTEM, parse_plan(SMALL, "plan_2021-22.yaml"))
     assert report.outcome == "created" and report.priorities == 1
     after = [(p.key, p.title, list(p.outcomes)) for p in priorities.priorities_of(session, "2020/21")]
     assert after == before
@@ -60,17 +61,17 @@ def test_a_new_period_never_rewrites_an_old_one(session, plan):
 
 
 def test_a_changed_period_is_refused_and_replace_only_works_without_evidence(session):
-    priorities.import_plan(session, parse_plan(SMALL, "a.yaml"))
+    priorities.import_plan(session, SYSTEM, parse_plan(SMALL, "a.yaml"))
     changed = SMALL.replace("Support is joined up.", "Support is joined up and quick.")
     with pytest.raises(Refused, match="--replace"):
-        priorities.import_plan(session, parse_plan(changed, "a.yaml"))
-    assert priorities.import_plan(session, parse_plan(changed, "a.yaml"), replace=True).outcome == "replaced"
+        priorities.import_plan(session, SYSTEM, parse_plan(changed, "a.yaml"))
+    assert priorities.import_plan(session, SYSTEM, parse_plan(changed, "a.yaml"), replace=True).outcome == "replaced"
     assert priorities.find_priority(session, "mental_health", "2021/22").outcomes == ["Support is joined up and quick."]
 
     priority = priorities.find_priority(session, "mental_health", "2021/22")
-    priorities.set_rag(session, priority.id, "amber", "Review started late.", "fac1")
+    priorities.set_rag(session, Actor("fac1", frozenset({"facilitator"})), priority.id, "amber", "Review started late.")
     with pytest.raises(Refused, match="1 RAG judgements"):
-        priorities.import_plan(session, parse_plan(SMALL, "a.yaml"), replace=True)
+        priorities.import_plan(session, SYSTEM, parse_plan(SMALL, "a.yaml"), replace=True)
     assert session.get(PlanPeriod, "2021/22") is not None
 
 

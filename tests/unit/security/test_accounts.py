@@ -167,3 +167,57 @@ def test_organisation_sign_in_maps_email_to_the_local_account_and_its_roles(sess
     assert accounts.sign_in_external(session, "stranger@council.example", now=T0) is None
     # An organisation-only account has no password to guess.
     assert _try(session, "kim", "", T0).message == SIGN_IN_FAILED
+
+
+# --- the password policy, reset by an admin, and the must-change flag ---------------------------------
+
+
+@pytest.mark.parametrize("weak", ["password1234", "123456789012", "qwertyuiop12"])
+def test_common_passwords_are_refused_when_creating_and_setting(session, alice, weak):
+    with pytest.raises(AccountProblem, match="common|keyboard"):
+        accounts.create_user(session, SYSTEM, "weak", [BOARD], weak)
+    with pytest.raises(AccountProblem):
+        accounts.set_password(session, SYSTEM, "alice", weak)
+
+
+def test_an_admin_reset_gives_a_one_off_password_and_the_person_must_choose_their_own(session, alice):
+    admin = Actor("ada", frozenset({ADMIN}))
+    temporary = accounts.reset_password(session, admin, "alice")
+    session.commit()
+    assert accounts.password_problem(temporary) is None and len(temporary) >= 16
+    user = session.scalar(select(User).where(User.username == "alice"))
+    assert temporary not in user.password_hash and user.must_change_password
+    assert accounts.must_change_password(session, "Alice")
+    assert [i.must_change_password for i in accounts.list_users(session, admin)] == [True]
+
+    # The old password no longer works; the temporary one signs in, and the flag is still set.
+    with pytest.raises(SignInRefused):
+        authenticate(session, "alice", PASSWORD, now=T0)
+    actor = authenticate(session, "alice", temporary, now=T0 + timedelta(minutes=1))
+    assert actor.username == "alice" and accounts.must_change_password(session, "alice")
+
+    with pytest.raises(AccountProblem, match="current password"):
+        accounts.change_own_password(session, actor, "not it", "orange kettle winter 42")
+    with pytest.raises(AccountProblem, match="common"):
+        accounts.change_own_password(session, actor, temporary, "password1234")
+    with pytest.raises(AccountProblem, match="different"):
+        accounts.change_own_password(session, actor, temporary, temporary)
+    accounts.change_own_password(session, actor, temporary, "orange kettle winter 42")
+    session.commit()
+    assert not accounts.must_change_password(session, "alice")
+    assert authenticate(session, "alice", "orange kettle winter 42", now=T0 + timedelta(minutes=2))
+    actions = _actions(session, "alice")
+    assert "user_password_reset" in actions and "user_password_changed" in actions
+    assert all(temporary not in str(e.detail) for e in session.scalars(select(AuditEvent)))
+
+
+def test_a_reset_clears_a_lock_and_only_an_admin_may_reset_someone_else(session, alice):
+    user = session.scalar(select(User).where(User.username == "alice"))
+    user.locked_until, user.failed_attempts = T0 + timedelta(hours=1), 5
+    admin = Actor("ada", frozenset({ADMIN}))
+    accounts.reset_password(session, admin, "alice")
+    assert user.locked_until is None and user.failed_attempts == 0
+    with pytest.raises(AccessDenied):
+        accounts.reset_password(session, Actor("fay", frozenset({FACILITATOR})), "alice")
+    with pytest.raises(AccountProblem, match="own password"):
+        accounts.reset_password(session, admin, "ada")
