@@ -8,14 +8,14 @@
   finds the item it already made instead of adding a duplicate.
 
 Revision ID: i16_staff_journeys
-Revises: 0001_initial
+Revises: i14_safeguarding_records
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i16_staff_journeys"
-down_revision = "0001_initial"
+down_revision = "i14_safeguarding_records"
 branch_labels = None
 depends_on = None
 
