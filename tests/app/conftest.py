@@ -23,7 +23,7 @@ def texts(at) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.header]
     parts += [e.value for e in at.subheader]
     parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.warning]
-    parts += [e.value for e in at.caption]
+    parts += [e.value for e in at.caption] + [e.value for e in at.success]
     return _MARKDOWN_ESCAPE.sub(r"\1", "\n".join(str(p) for p in parts))
 
 

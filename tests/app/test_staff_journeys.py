@@ -247,7 +247,7 @@ def test_the_editor_empties_the_add_form_and_asks_about_the_front_page(fay, sess
     at.radio(key="staff_editor_listing_ypag_april").set_value("unlisted")
     at.button(key="staff_editor_publish").click().run()
     assert not at.exception
-    assert "Published 'ypag_april' as version 1" in " ".join(s.value for s in at.success)
+    assert "Published 'ypag_april' as version 1" in texts(at)
     assert session.get(SurveyRecord, "ypag_april").listed is False
 
 

@@ -37,7 +37,7 @@ __all__ = ["SENTIMENT_LABELS", "QualityReport", "correct_sentiment", "keep_outco
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
-def _upsert(session: Session, answer_id: int, kind: str, actor: Actor, at: datetime, **values) -> AnalysisExample:
+def _upsert(session: Session, answer_id: int, kind: str, by: str, at: datetime, **values) -> AnalysisExample:
     example = session.scalars(select(AnalysisExample).where(AnalysisExample.answer_id == answer_id,
                                                             AnalysisExample.kind == kind)).first()
     if example is None:
@@ -45,15 +45,16 @@ def _upsert(session: Session, answer_id: int, kind: str, actor: Actor, at: datet
         session.add(example)
     for key, value in values.items():
         setattr(example, key, value)
-    example.decided_by, example.decided_at = actor.username, at
+    example.decided_by, example.decided_at = by, at
     session.flush()
     return example
 
 
-def keep_outcome(session: Session, actor: Actor, item: SafeguardingItem, now: datetime | None = None) -> None:
+def keep_outcome(session: Session, item: SafeguardingItem, now: datetime | None = None) -> None:
     """Keep a lead's outcome on an item's flagged free-text answers as labelled examples (see the module
-    docstring). Closed-answer indicators carry no text to learn from; an erased answer has none left."""
-    require(actor, SAFEGUARDING)
+    docstring). Part of `record_outcome`, which checks the lead's role and writes the audit entry; the
+    examples name the lead who decided. Closed-answer indicators carry no text to learn from; an erased
+    answer has none left."""
     if item.status == SG_ACTION_TAKEN:
         label: dict = {"concern": True}
     elif item.status == SG_NO_ACTION and item.released:
@@ -64,7 +65,8 @@ def keep_outcome(session: Session, actor: Actor, item: SafeguardingItem, now: da
         if indicator.kind != INDICATOR_TEXT or indicator.answer_id is None:
             continue
         categories = label.get("categories", list(indicator.categories or item.categories or []))
-        _upsert(session, indicator.answer_id, EXAMPLE_CONCERN, actor, now or utcnow(), concern=label["concern"],
+        _upsert(session, indicator.answer_id, EXAMPLE_CONCERN, item.outcome_by or "", now or utcnow(),
+                concern=label["concern"],
                 categories=categories)
 
 
@@ -89,7 +91,7 @@ def correct_sentiment(session: Session, actor: Actor, answer_id: int, label: str
         raise ValueError(f"'{label}' is not a sentiment: use one of {', '.join(SENTIMENT_LABELS)}.")
     ta = _visible_analysis(session, answer_id)
     at = now or utcnow()
-    example = _upsert(session, answer_id, EXAMPLE_SENTIMENT, actor, at, sentiment=label)
+    example = _upsert(session, answer_id, EXAMPLE_SENTIMENT, actor.username, at, sentiment=label)
     record(session, actor, "sentiment_corrected", "answer", answer_id, at=at, label=label, automatic=ta.sentiment)
     return example
 

@@ -412,7 +412,7 @@ def record_outcome(session: Session, actor: Actor, item_id: int, outcome: str, n
     if outcome == SG_ACTION_TAKEN and not note:
         raise ValueError("Say briefly what action was taken (for the record).")
     item.status, item.outcome_by, item.outcome_at, item.released = outcome, actor.username, now, bool(release)
-    keep_outcome(session, actor, item, now)  # the decision becomes a labelled example (voice.analysis.examples)
+    keep_outcome(session, item, now)  # the decision becomes a labelled example (voice.analysis.examples)
     note_event(item, event(now, actor.username, "closed", status=outcome, released=bool(release), note=note))
     record(session, actor, "safeguarding_outcome_recorded", "safeguarding_item", item.id, at=now, outcome=outcome,
            released=bool(release))

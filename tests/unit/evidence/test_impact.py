@@ -127,8 +127,8 @@ def test_a_measure_over_two_waves_with_the_always_open_link_left_out(session, pl
     default = session.query(Campaign).filter_by(survey_id="mini", is_default=True).one()
     _answers(session, default, version, yes=1, no=3)
     voice = priorities.find_priority(session, "voice_of_child")
-    m = priorities.add_measure(session, voice.id, survey_id="mini", question_id="felt_unsafe_online",
-                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good", by="f")
+    m = priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
+                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good")
     trend = impact.get_trend(session, m.id)
     assert [f.wave_text for f in trend.figures] == ["Feb 2016: 20.0% of 60", "Feb 2017: 40.0% of 60"]
     assert (trend.change.points, trend.change.verdict) == (20.0, "worse")
@@ -149,8 +149,8 @@ def test_a_newer_wave_with_too_few_answers_does_not_stop_the_comparison(session,
     _answers(session, waves[2017], version, yes=24, no=36)
     _answers(session, waves[2018], version, yes=2, no=5)  # 7 answered: hidden
     voice = priorities.find_priority(session, "voice_of_child")
-    m = priorities.add_measure(session, voice.id, survey_id="mini", question_id="felt_unsafe_online",
-                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good", by="f")
+    m = priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
+                               option_ids=["yes"], label="% who felt unsafe online", polarity="low_is_good")
     trend = impact.get_trend(session, m.id)
     assert [f.text for f in trend.figures] == ["20.0% of 60", "40.0% of 60", SUPPRESSED_TEXT]
     assert trend.change.between == "Feb 2016 to Feb 2017"

@@ -91,13 +91,13 @@ def test_priority_evidence_and_you_said_we_did_leave_held_quotes_out(session, ma
     from voice.evidence.you_said_we_did import create_item, list_items
     from voice.safeguarding.records import NewIndicator, raise_indicators
 
-    plan.seed_default_plan(session, get_settings().definitions_dir)
+    plan.seed_default_plan(session, SYSTEM, get_settings().definitions_dir)
     priority = next(p for p in plan.priorities_of(session) if p.key == "voice_of_child")
     response = make.response({"esafety_help": HARMLESS}, consent="yes")
     analyse_new_answers(session)
     quote = make_quote(session, FACILITATOR, _answer(session, response).id, priority_ids=["voice_of_child"])
     approve_quote(session, FACILITATOR, quote.id)
-    create_item(session, you_said="You said lessons help.", raised_at=date(2021, 1, 5), created_by="fran",
+    create_item(session, FACILITATOR, you_said="You said lessons help.", raised_at=date(2021, 1, 5),
                 quote_ids=[quote.id], priority_ids=["voice_of_child"])
     assert [q.id for q in plan.priority_evidence(session, priority.id).quotes] == [quote.id]
     assert [q.id for q in list_items(session)[0].quotes] == [quote.id]

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 import voice
 from tests.unit.evidence.test_plan_import import SMALL as SMALL_PLAN
-from voice.analysis import review, safeguarding, store
+from voice.analysis import examples, review, safeguarding, store
 from voice.evidence import priorities, quotes
 from voice.evidence import you_said_we_did as yswd
 from voice.evidence.plan_file import parse_plan
@@ -56,6 +56,8 @@ READS = {
     "voice.responses.links.list_campaign_summaries", "voice.responses.links.campaign_links",
     "voice.security.accounts.list_users", "voice.security.audit.list_events", "voice.security.audit.list_actions",
     "voice.security.retention.preview_erasure", "voice.surveys.drafts.list_drafts", "voice.surveys.drafts.load_draft",
+    "voice.analysis.examples.kept_examples", "voice.analysis.examples.quality_figures",
+    "voice.analysis.examples.sentiment_corrections", "voice.analysis.safeguarding.filter_choices",
 }
 
 # Functions that write without an actor, and why that is right (found by the source scan in test 4).
@@ -70,6 +72,14 @@ WITHOUT_ACTOR = {
     "voice.responses.campaigns.create_campaign": "`voice campaigns create` audits it as system; the page uses "
                                                  "links.open_campaign",
     "voice.responses.groups.import_groups": "`voice groups import` audits it as system",
+    "voice.safeguarding.notify.enqueue": "the pipeline's message to the leads (counts and a link, no words), "
+                                         "written with the items it announces",
+    "voice.safeguarding.records.forget_answers": "part of erase_response and run_retention, which are audited",
+    "voice.security.web_sessions.issue_ticket": "signing in itself: the sign-in is audited (accounts)",
+    "voice.security.web_sessions.redeem_ticket": "signing in itself: the ticket becomes the session's cookie",
+    "voice.security.web_sessions.start": "signing in itself: a fresh server-side session",
+    "voice.stats.release.release_due": "release in steps: marks submitted answers as counted in figures; no "
+                                       "one's data changes",
 }
 
 
@@ -241,6 +251,10 @@ EXAMPLES = {
                                                                      "Passed to the school's DSL"),
         _flagged, lambda s, w: safeguarding.mark_reviewed(s, Actor("dee", frozenset({SAFEGUARDING})), w["flagged"])),
     "voice.analysis.store.save_codebook": ({FACILITATOR}, _clearer_codebook),
+    "voice.analysis.safeguarding.add_note": (
+        {SAFEGUARDING}, lambda s, a, w: safeguarding.add_note(s, a, w["flagged"], "Called the school"), _flagged),
+    "voice.analysis.examples.correct_sentiment": (
+        {FACILITATOR}, lambda s, a, w: examples.correct_sentiment(s, a, w["answers"][0], "positive")),
     "voice.analysis.store.add_theme": (
         {FACILITATOR}, lambda s, a, w: store.add_theme(s, a, "buses", "Buses", ["bus", "buses"])),
     "voice.evidence.priorities.import_plan_file": (
