@@ -75,6 +75,10 @@ def test_facilitator_imports_an_xlsform_sees_what_was_left_out_and_publishes_it(
     click_and_wait(page, page.get_by_role("button", name="Save as a draft to check in the survey editor"))
     wait_text(page, "Editing Partner wellbeing check")
     page.get_by_role("tab", name="Publish").click()
+    # A form for one group: not on the front page, opened by its link.
+    page.locator(".st-key-staff_editor_listing_partner_wellbeing [data-testid='stRadioOption']",
+                 has_text=re.compile("^No")).click()
+    wait_idle(page)
     click_and_wait(page, page.locator(".st-key-staff_editor_publish button"))
     wait_text(page, "Published 'partner_wellbeing' as version 1")
 
