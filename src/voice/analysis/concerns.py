@@ -35,7 +35,7 @@ from voice.analysis import DefinitionError
 from voice.analysis.codebook import (
     _content_version, compose_yaml, mapping_items, node_line, text_list,
 )
-from voice.analysis.tokenize import normalise, normalised_tokens, tokenize
+from voice.analysis.tokenize import is_non_answer, normalise, normalised_tokens, tokenize
 
 if TYPE_CHECKING:
     from voice.analysis.model import ConcernModel
@@ -368,7 +368,7 @@ class ConcernLexicon:
             found = {h.name for h in kept}
             return Signals(Concern(True, tuple(c for c in _ORDER if c in found),
                                    tuple(dict.fromkeys(h.words for h in kept))), tuple(hits))
-        if self.model is not None:
+        if self.model is not None and model_may_flag(tokens, dropped):
             # Rules OR model: the model may add a flag the rules missed; it never removes one.
             from voice.analysis.model import features
 
@@ -409,6 +409,16 @@ class ConcernLexicon:
                                     f"{label}: {words}"))
                     break
         return out
+
+
+def model_may_flag(tokens: list[str], dropped: bool) -> bool:
+    """Whether the learned backstop is asked at all.
+
+    Not when the lexicon's stance dropped what it found (a lesson, a joke, a worry that is over: the
+    lexicon's editors decided that), and not for a non-answer ("idk", "not sure"), which is the most
+    common answer of all and carries nothing to flag.
+    """
+    return not dropped and not is_non_answer([t for t in tokens if t[:1].isalnum()])
 
 
 def _overlaps(hit: _Hit, others: list[_Hit]) -> bool:
