@@ -38,7 +38,7 @@ from voice.analysis.codebook import (
 from voice.analysis.tokenize import is_non_answer, normalise, normalised_tokens, tokenize
 
 if TYPE_CHECKING:
-    from voice.analysis.model import ConcernModel
+    from voice.analysis.model import ConcernModel, LinearModel
 
 log = logging.getLogger(__name__)
 
@@ -321,6 +321,10 @@ class ConcernLexicon:
     frames: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, set names)
     stance: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (stance name, patterns)
     model: "ConcernModel | None" = field(default=None, compare=False)  # the learned backstop (voice.analysis.model)
+    # The learned theme and sentiment models live beside the lexicon and are loaded with it, so the
+    # lexicon's version (which every stored result carries) changes when any of them is retrained.
+    theme_model: "LinearModel | None" = field(default=None, compare=False)
+    sentiment_model: "LinearModel | None" = field(default=None, compare=False)
 
     def __post_init__(self):
         set_regex = {name: "(?:" + "|".join(sorted(filter(None, (_word_regex_phrase(e) for e in entries)),
@@ -496,8 +500,10 @@ def _check_pattern(pattern: str, source: str, line: int, where: str, set_names: 
         raise DefinitionError(source, line, where, "a pattern needs a word")
 
 
-def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | None" = None) -> ConcernLexicon:
-    """Build a lexicon from YAML text; `model` (optional) is the learned backstop joined to its rules."""
+def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | None" = None, *,
+                  theme_model: "LinearModel | None" = None, sentiment_model: "LinearModel | None" = None) -> ConcernLexicon:
+    """Build a lexicon from YAML text; `model` (optional) is the learned backstop joined to its rules, and
+    `theme_model`/`sentiment_model` the learned theme and sentiment models read beside it."""
     root = compose_yaml(text, source)
     top = mapping_items(root, source, None)
     for name, (key, _) in top.items():
@@ -552,21 +558,28 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
     version = _content_version(data)
     if model is not None:  # a new model changes the results, so it changes the version too
         version = _content_version({"lexicon": version, "model": model.version})
+    if theme_model is not None or sentiment_model is not None:
+        version = _content_version({"lexicon": version, "themes": theme_model and theme_model.version,
+                                    "sentiment": sentiment_model and sentiment_model.version})
     try:
         return ConcernLexicon(tuple(patterns), safe, tuple(sets), version, source,
-                              tuple(topics), tuple(frames), tuple(stance), model)
+                              tuple(topics), tuple(frames), tuple(stance), model, theme_model, sentiment_model)
     except re.error as exc:  # a stray regex character that escaping did not cover
         raise DefinitionError(source, None, "categories", f"a pattern could not be compiled: {exc}") from None
 
 
 MODEL_FILE = "concern_model.json"
+THEME_MODEL_FILE = "theme_model.json"
+SENTIMENT_MODEL_FILE = "sentiment_model.json"
 
 
 def load_lexicon(path: str | Path, *, with_model: bool = True) -> ConcernLexicon:
-    """The lexicon file, joined to the learned model beside it (concern_model.json) when there is one.
+    """The lexicon file, joined to the learned models beside it (concern_model.json, theme_model.json,
+    sentiment_model.json) when they are there.
 
     A model file that fails its hash check is left out with an error in the log: the rules alone
-    still run, so a damaged model can never stop answers reaching the lead.
+    still run (codebook themes, rule-based sentiment), so a damaged model can never stop answers
+    reaching the lead.
     """
     path = Path(path)
     try:
@@ -575,13 +588,24 @@ def load_lexicon(path: str | Path, *, with_model: bool = True) -> ConcernLexicon
         raise DefinitionError(str(path), None, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise DefinitionError(str(path), None, None, f"not UTF-8 text ({exc.reason})") from None
-    model = None
-    model_path = path.with_name(MODEL_FILE)
-    if with_model and model_path.exists():
-        from voice.analysis.model import ModelError, load_model
+    model = theme_model = sentiment_model = None
+    if with_model:
+        from voice.analysis.model import SENTIMENT_KIND, THEME_KIND, load_linear, load_model
 
-        try:
-            model = load_model(model_path)
-        except (ModelError, OSError) as exc:
-            log.error("concern model not used: %s", exc)
-    return parse_lexicon(text, str(path), model)
+        model = _optional(path.with_name(MODEL_FILE), load_model)
+        theme_model = _optional(path.with_name(THEME_MODEL_FILE), lambda p: load_linear(p, THEME_KIND))
+        sentiment_model = _optional(path.with_name(SENTIMENT_MODEL_FILE), lambda p: load_linear(p, SENTIMENT_KIND))
+    return parse_lexicon(text, str(path), model, theme_model=theme_model, sentiment_model=sentiment_model)
+
+
+def _optional(path: Path, load):
+    """A model file if it is there and passes its checks; otherwise None, with the reason in the log."""
+    if not path.exists():
+        return None
+    from voice.analysis.model import ModelError
+
+    try:
+        return load(path)
+    except (ModelError, OSError) as exc:
+        log.error("%s not used: %s", path.name, exc)
+        return None

@@ -238,3 +238,131 @@ def choose_concern_threshold(p: np.ndarray, rules: np.ndarray, eligible: np.ndar
         if min(concern_figures(flag[idx], y[idx])["recall"] for idx in groups.values()) >= target_recall:
             break
     return threshold
+
+
+# ---------------------------------------------------------------- what every model reads, for every tuning item
+
+@dataclass
+class Prepared:
+    """An item as the pipeline sees it (see voice.analysis.pipeline): tokens, lexicon signals, rule scores."""
+
+    tokens: list[str]
+    text: str
+    readable: bool
+    base: set[str]  # voice.analysis.model.features
+    rule_flag: bool
+    eligible: bool  # the concern model may be asked (concerns.model_may_flag)
+    rule_categories: tuple[str, ...]
+    parts: object  # sentiment.RuleParts
+    matched: dict[str, tuple[int, int]]  # codebook matches
+    vetoed: set[str]
+    n_words: int
+    concern_p: float = 0.0  # the concern model's probability, from a model that never saw this writer
+    concern_flag: bool = False  # rules OR (held-out) model, as the pipeline would decide
+
+
+def prepare(items: Sequence[Item], lexicon, codebook) -> list[Prepared]:
+    """What the pipeline computes for each item, with the lexicon's rules only (no learned model)."""
+    from voice.analysis.concerns import model_may_flag
+    from voice.analysis.language import readable
+    from voice.analysis.model import features
+    from voice.analysis.sentiment import rule_parts
+    from voice.analysis.tokenize import normalise, tokenize
+
+    out = []
+    for item in items:
+        norm = normalise(item.text)
+        tokens = tokenize(norm)
+        sig = lexicon.signals(tokens)
+        matched, vetoed = codebook.matches(tokens)
+        out.append(Prepared(tokens, item.text, readable(item.text, tokens),
+                            features(tokens, sig.hits, sig.concern.flag, sig.dropped), sig.concern.flag,
+                            model_may_flag(tokens, sig.dropped), sig.concern.categories,
+                            rule_parts(item.text, norm, tokens), matched, vetoed,
+                            sum(1 for t in tokens if t[:1].isalnum())))
+    return out
+
+
+def cross_fit_concerns(items: Sequence[Item], prepared: Sequence[Prepared], threshold: float, **fit) -> None:
+    """Give every item the concern decision a model that never saw its writer would make (in place).
+
+    The theme and sentiment models read the concern decision; training them on decisions the concern
+    model made about its own training data would teach them a flag more reliable than it is.
+    """
+    labelled = np.array([i.concern is not None and i.language == "en" for i in items])
+    y = np.array([1.0 if i.concern else 0.0 for i in items])
+    rows = [p.base for p in prepared]
+    p = held_out_binary(rows, y, by_writer(items), labelled, **fit)
+    for prep, prob in zip(prepared, p):
+        prep.concern_p = float(prob)
+        prep.concern_flag = prep.rule_flag or (prep.eligible and prob >= threshold)
+
+
+def theme_rows(prepared: Sequence[Prepared], theme: str) -> list[set[str]]:
+    """One theme's feature sets (the shared features plus what the codebook matched for that theme)."""
+    from voice.analysis.model import codebook_features, theme_features
+
+    rows = []
+    for p in prepared:
+        by_model = p.concern_flag and not p.rule_flag
+        feats = theme_features(p.base, p.n_words, () if by_model else p.rule_categories, by_model)
+        hit = p.matched.get(theme)
+        if hit:
+            feats.update(codebook_features(hit[0], hit[1], p.n_words))
+        rows.append(feats)
+    return rows
+
+
+def micro_f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+THRESHOLDS = tuple(round(0.05 + 0.025 * i, 3) for i in range(37))  # 0.05 .. 0.95
+
+
+def theme_decisions(mode: str, hit: float, add: float, matched: np.ndarray, p: np.ndarray) -> np.ndarray:
+    if mode == "codebook":
+        return matched.copy()
+    if mode == "or":
+        return matched | (p >= add)
+    return np.where(matched, p >= hit, p >= add)
+
+
+def choose_theme_rules(themes: Sequence[str], gold: dict[str, np.ndarray], matched: dict[str, np.ndarray],
+                       p: dict[str, np.ndarray], mask: np.ndarray, *, min_precision: float = 0.5,
+                       sweeps: int = 3) -> dict[str, tuple[str, float, float]]:
+    """Per theme, how to decide (codebook / or / model, with thresholds) to maximise micro-F1 over `mask`.
+
+    Coordinate ascent: each theme in turn takes the option that maximises the pooled micro-F1 given the
+    others. An option using the model must keep that theme's precision at or above `min_precision`.
+    """
+    options = [("codebook", 1.0, 1.0)]
+    options += [("or", 1.0, a) for a in THRESHOLDS]
+    options += [("model", h, a) for h in THRESHOLDS for a in THRESHOLDS if a >= h]
+    counts = {}
+    chosen = {}
+    for t in themes:
+        g = gold[t][mask]
+        d = matched[t][mask]
+        counts[t] = (int((g & d).sum()), int((~g & d).sum()), int((g & ~d).sum()))
+        chosen[t] = options[0]
+    for _ in range(sweeps):
+        changed = False
+        for t in themes:
+            g, m, pt = gold[t][mask], matched[t][mask], p[t][mask]
+            rest = [sum(counts[o][k] for o in themes if o != t) for k in range(3)]
+            best, best_f1 = chosen[t], -1.0
+            for option in options:
+                d = theme_decisions(option[0], option[1], option[2], m, pt)
+                tp, fp, fn = int((g & d).sum()), int((~g & d).sum()), int((g & ~d).sum())
+                if option[0] != "codebook" and tp + fp and tp / (tp + fp) < min_precision:
+                    continue
+                f1 = micro_f1(rest[0] + tp, rest[1] + fp, rest[2] + fn)
+                if f1 > best_f1 + 1e-9:
+                    best, best_f1, best_counts = option, f1, (tp, fp, fn)
+            if best != chosen[t]:
+                changed = True
+            chosen[t], counts[t] = best, best_counts
+        if not changed:
+            break
+    return chosen

@@ -93,7 +93,7 @@ def test_a_damaged_model_file_is_refused_and_the_rules_still_run(tmp_path, caplo
     with pytest.raises(ModelError, match="does not match"):
         load_model(model)
     lexicon = load_lexicon(tmp_path / "concern_lexicon.yaml")
-    assert lexicon.model is None and "concern model not used" in caplog.text
+    assert lexicon.model is None and "concern_model.json not used" in caplog.text
     assert lexicon.detect("i want to kill myself").flag
 
 
