@@ -82,6 +82,7 @@ class Signals:
     hits: tuple  # every _Hit: disclosures, topics, frames, set words and stance cues
     dropped: bool = False  # something matched but the answer's stance dropped all of it
     probability: float | None = None  # the model's, when it was asked and flagged
+    features: set | None = field(default=None, compare=False)  # what the model read, when it was asked
 
 
 # ---------------------------------------------------------------- compiling patterns
@@ -381,7 +382,8 @@ class ConcernLexicon:
             if p >= self.model.threshold:
                 category, why = self.model.explain(feats)
                 reason = f"model {p:.2f}: " + (", ".join(why) if why else "overall wording")
-                return Signals(Concern(True, (category,), (reason,)), tuple(hits), dropped, p)
+                return Signals(Concern(True, (category,), (reason,)), tuple(hits), dropped, p, feats)
+            return Signals(NO_CONCERN, tuple(hits), dropped, None, feats)
         return Signals(NO_CONCERN, tuple(hits), dropped)
 
     def _frames(self, hits: list[_Hit]) -> list[_Hit]:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 log = logging.getLogger(__name__)
 
 __all__ = ["ConcernModel", "LinearModel", "ModelError", "ThemeRule", "codebook_features", "features", "linear_payload",
@@ -117,17 +119,17 @@ def length_feature(n_words: int) -> str:
     return "len:" + next((name for limit, name in _LENGTHS if n_words <= limit), "5")
 
 
-def theme_features(base: set[str], n_words: int, concern_categories: Iterable[str], concern_by_model: bool) -> set[str]:
+def theme_features(base: set[str], n_words: int, concern_categories: Iterable[str], concern_by_model: bool) -> list[str]:
     """Features every theme's model reads: the answer's words and lexicon signals (`features`), its length,
     and what the concern checks decided (a self-harm disclosure is evidence for the self-harm theme).
 
     Nothing here depends on another theme's codebook entry, so editing one theme changes no other theme's
     verdict (answers are re-coded for the themes a facilitator changed, and only those)."""
-    out = set(base)
-    out.add(length_feature(n_words))
-    out.update("cc:" + c for c in concern_categories)
+    out = list(base)
+    out.append(length_feature(n_words))
+    out.extend("cc:" + c for c in concern_categories)
     if concern_by_model:
-        out.add("cc:model")
+        out.append("cc:model")
     return out
 
 
@@ -143,22 +145,22 @@ def codebook_features(hits: int, first: int, n_words: int) -> tuple[str, ...]:
 
 
 def sentiment_features(base: set[str], parts, tokens: list[str], text: str, concern_flag: bool
-                       ) -> tuple[set[str], tuple[float, ...]]:
+                       ) -> tuple[list[str], tuple[float, ...]]:
     """What the sentiment model reads: the answer's words and lexicon signals, the rules' verdict and its
     pieces (`sentiment.RuleParts`), question and contrast forms, and whether the concern checks flagged it."""
-    out = set(base)
-    out.add("r:" + ("pos" if parts.polarity >= 0.1 else "neg" if parts.polarity <= -0.1 else "neu"))
+    out = list(base)
+    out.append("r:" + ("pos" if parts.polarity >= 0.1 else "neg" if parts.polarity <= -0.1 else "neu"))
     if parts.suggestion:
-        out.add("sugg")
+        out.append("sugg")
     if parts.shout:
-        out.add("shout")
-    out.update(("yn:" if negated else "y:") + term for term, negated in parts.terms)
+        out.append("shout")
+    out.extend({("yn:" if negated else "y:") + term for term, negated in parts.terms})
     if "?" in text:
-        out.add("q")
+        out.append("q")
     if "but" in tokens:
-        out.add("but")
+        out.append("but")
     if concern_flag:
-        out.add("cflag")
+        out.append("cflag")
     return out, (parts.polarity, parts.base, parts.youth, parts.emoji)
 
 
@@ -174,37 +176,47 @@ class ThemeRule:
 @dataclass(frozen=True)
 class LinearModel:
     """Logistic outputs over shared sparse features: one per theme (each its own yes/no) or one per
-    sentiment class (softmax). Weights are kept by feature, so an answer costs one lookup per feature."""
+    sentiment class (softmax). An answer costs one dictionary lookup per feature and one small numpy sum."""
 
     kind: str
     classes: tuple[str, ...]
-    bias: tuple[float, ...]
-    index: dict[str, tuple[tuple[int, float], ...]]  # feature -> ((class index, weight), ...)
-    dense: tuple[tuple[float, ...], ...]  # per dense input: weight per class (sentiment's rule scores)
+    bias: "np.ndarray"  # (classes,)
+    vocab: dict[str, int]  # feature -> row of `weights`
+    weights: "np.ndarray"  # (features, classes)
+    dense: "np.ndarray"  # (DENSE_INPUTS, classes): sentiment's rule scores
     version: str
     rules: dict[str, ThemeRule]  # themes only
     options: dict  # anything else the file says (e.g. sentiment's distress rule)
 
-    def scores(self, feats: Iterable[str], dense: Iterable[float] = ()) -> list[float]:
-        z = list(self.bias)
-        index = self.index
-        for f in feats:
-            for c, w in index.get(f, ()):
-                z[c] += w
-        for x, ws in zip(dense, self.dense):
-            if x:
-                for c, w in enumerate(ws):
-                    z[c] += x * w
+    @property
+    def position(self) -> dict[str, int]:
+        """Class name -> index (computed once)."""
+        cached = self.__dict__.get("_position")
+        if cached is None:
+            cached = {c: i for i, c in enumerate(self.classes)}
+            object.__setattr__(self, "_position", cached)
+        return cached
+
+    def scores(self, feats: Iterable[str], dense: Iterable[float] = ()) -> "np.ndarray":
+        rows = [r for r in map(self.vocab.get, feats) if r is not None]
+        z = self.bias + self.weights[rows].sum(axis=0) if rows else self.bias.copy()
+        values = tuple(dense)
+        if values:
+            z = z + np.asarray(values) @ self.dense[:len(values)]
         return z
 
-    def probability(self, z: float) -> float:
+    def weight(self, feature: str, cls: int) -> float:
+        row = self.vocab.get(feature)
+        return 0.0 if row is None else float(self.weights[row, cls])
+
+    @staticmethod
+    def probability(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def softmax(self, z: list[float]) -> list[float]:
-        top = max(z)
-        e = [math.exp(v - top) for v in z]
-        s = sum(e)
-        return [v / s for v in e]
+    @staticmethod
+    def softmax(z: "np.ndarray") -> list[float]:
+        e = np.exp(z - z.max())
+        return (e / e.sum()).tolist()
 
 
 def linear_payload(kind: str, classes: Iterable[str], bias: Iterable[float], weights: dict[str, dict[str, float]],
@@ -232,16 +244,20 @@ def load_linear(path: str | Path, kind: str) -> LinearModel:
             raise ModelError(f"{path}: not a {kind} file")
         classes = tuple(str(c) for c in raw["classes"])
         position = {c: i for i, c in enumerate(classes)}
-        index = {str(f): tuple((position[c], float(w)) for c, w in ws.items() if c in position)
-                 for f, ws in raw["weights"].items()}
+        vocab = {str(f): i for i, f in enumerate(raw["weights"])}
+        weights = np.zeros((len(vocab), len(classes)))
+        for f, ws in raw["weights"].items():
+            for c, w in ws.items():
+                if c in position:
+                    weights[vocab[f], position[c]] = float(w)
         dense_raw = raw.get("dense", {})
-        dense = tuple(tuple(float(dense_raw.get(name, {}).get(c, 0.0)) for c in classes) for name in DENSE_INPUTS)
+        dense = np.array([[float(dense_raw.get(name, {}).get(c, 0.0)) for c in classes] for name in DENSE_INPUTS])
         rules = {str(t): ThemeRule(str(r["mode"]), float(r.get("hit", 1.0)), float(r.get("add", 1.0)))
                  for t, r in raw.get("rules", {}).items()}
-        bias = tuple(float(b) for b in raw["bias"])
+        bias = np.array([float(b) for b in raw["bias"]])
         if len(bias) != len(classes) or any(r.mode not in ("codebook", "or", "model") for r in rules.values()):
             raise ModelError(f"{path}: classes, bias and rules do not fit together")
-        return LinearModel(kind, classes, bias, index, dense, hashlib.sha256(data).hexdigest()[:12], rules,
+        return LinearModel(kind, classes, bias, vocab, weights, dense, hashlib.sha256(data).hexdigest()[:12], rules,
                            dict(raw.get("options", {})))
     except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
         if isinstance(exc, ModelError):

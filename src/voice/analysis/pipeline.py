@@ -69,6 +69,8 @@ def analyse(text: str, codebook: Codebook, lexicon: ConcernLexicon) -> Analysis:
 
 def base_features(tokens: list[str], signals: Signals) -> set[str]:
     """The words, word pairs and lexicon signals every learned model reads (voice.analysis.model.features)."""
+    if signals.features is not None:  # the concern model read the same features (rules did not flag)
+        return signals.features
     rule_flag = signals.concern.flag and signals.probability is None
     return features(tokens, signals.hits, rule_flag, signals.dropped)
 
@@ -95,7 +97,7 @@ def code_themes(tokens: list[str], codebook: Codebook, lexicon: ConcernLexicon, 
     categories = () if by_model else signals.concern.categories
     n_words = sum(1 for t in tokens if t[:1].isalnum())
     z = model.scores(theme_features(base, n_words, categories, by_model))
-    position = {c: i for i, c in enumerate(model.classes)}
+    position = model.position
     out = []
     for theme in codebook.themes:
         tid = theme.id
@@ -111,12 +113,9 @@ def code_themes(tokens: list[str], codebook: Codebook, lexicon: ConcernLexicon, 
         if rule.mode == "or" and hit:
             out.append(tid)
             continue
-        zc = z[c]
+        zc = float(z[c])
         if hit:
-            for f in codebook_features(hit[0], hit[1], n_words):
-                for k, w in model.index.get(f, ()):
-                    if k == c:
-                        zc += w
+            zc += sum(model.weight(f, c) for f in codebook_features(hit[0], hit[1], n_words))
         if model.probability(zc) >= (rule.hit if hit else rule.add):
             out.append(tid)
     return tuple(out)

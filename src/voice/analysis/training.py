@@ -305,7 +305,7 @@ def theme_rows(prepared: Sequence[Prepared], theme: str) -> list[set[str]]:
     rows = []
     for p in prepared:
         by_model = p.concern_flag and not p.rule_flag
-        feats = theme_features(p.base, p.n_words, () if by_model else p.rule_categories, by_model)
+        feats = set(theme_features(p.base, p.n_words, () if by_model else p.rule_categories, by_model))
         hit = p.matched.get(theme)
         if hit:
             feats.update(codebook_features(hit[0], hit[1], p.n_words))
