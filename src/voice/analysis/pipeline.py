@@ -19,7 +19,7 @@ from voice.analysis.sentiment import NEUTRAL_BAND, Sentiment, _label, rule_parts
 from voice.analysis.tokenize import normalise, tokenize
 
 __all__ = ["Analysis", "analyse", "analyse_many", "AnalysisCache", "MAX_CHARS", "UNREADABLE_REASON", "code_themes",
-           "score"]
+           "score", "themes_of"]
 
 # Answers longer than this are analysed on their first MAX_CHARS characters
 # for themes and sentiment; concerns always read the whole answer.
@@ -47,24 +47,38 @@ def _clean(text: str | None) -> str:
 
 def analyse(text: str, codebook: Codebook, lexicon: ConcernLexicon) -> Analysis:
     """Themes, sentiment and concern for one answer (no cache)."""
-    text = _clean(text)
-    norm = _normalise_uncached(text)
-    tokens = tokenize(norm)
-    signals = lexicon.signals(tokens)
+    text, norm, tokens, signals, is_readable = _read(text, lexicon)
     concern = signals.concern
-    if not readable(text[:MAX_CHARS], tokens):
+    if not is_readable:
         # Not guessed: no themes, no sentiment, and the lead's queue gets it for a person to read
         # (with anything the English rules still found in it).
         concern = Concern(True, concern.categories + (NOT_SCREENED,), concern.matches + (UNREADABLE_REASON,))
         return Analysis((), Sentiment(0.0, NOT_ANALYSED), concern, analysed=False)
-    if len(text) > MAX_CHARS:
-        norm = norm[:MAX_CHARS]
-        tokens = tokenize(norm)
-        text = text[:MAX_CHARS]
     base = base_features(tokens, signals) if lexicon.theme_model or lexicon.sentiment_model else set()
     themes = code_themes(tokens, codebook, lexicon, signals, base)
     sentiment = score(text, norm, tokens, lexicon, concern, base) if tokens else Sentiment(0.0, "neutral")
     return Analysis(themes, sentiment, concern)
+
+
+def themes_of(text: str, codebook: Codebook, lexicon: ConcernLexicon) -> tuple[str, ...]:
+    """The themes `analyse` gives an answer, without the rest (re-coding after a codebook edit)."""
+    text, norm, tokens, signals, is_readable = _read(text, lexicon)
+    return code_themes(tokens, codebook, lexicon, signals) if is_readable else ()
+
+
+def _read(text: str, lexicon: ConcernLexicon):
+    """(text, normalised text, tokens, concern signals, readable?); themes and sentiment read at most
+    MAX_CHARS characters, the concern checks the whole answer."""
+    text = _clean(text)
+    norm = _normalise_uncached(text)
+    tokens = tokenize(norm)
+    signals = lexicon.signals(tokens)
+    is_readable = readable(text[:MAX_CHARS], tokens)
+    if is_readable and len(text) > MAX_CHARS:
+        norm = norm[:MAX_CHARS]
+        tokens = tokenize(norm)
+        text = text[:MAX_CHARS]
+    return text, norm, tokens, signals, is_readable
 
 
 def base_features(tokens: list[str], signals: Signals) -> set[str]:
