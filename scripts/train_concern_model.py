@@ -17,7 +17,6 @@ are those held-out ones. --check retrains and fails if the committed file differ
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -31,7 +30,7 @@ from voice.analysis.concerns import CATEGORIES, load_lexicon, model_may_flag  # 
 from voice.analysis.model import features, model_payload  # noqa: E402
 from voice.analysis.tokenize import normalised_tokens  # noqa: E402
 from voice.analysis.training import (  # noqa: E402
-    binary_model, by_writer, choose_concern_threshold, concern_figures, held_out_binary, tuning_items,
+    binary_model, by_writer, choose_concern_threshold, concern_figures, held_out_binary, tuning_items, write_or_check,
 )
 
 DEFINITIONS = ROOT / "surveys" / "analysis"
@@ -89,16 +88,7 @@ def main() -> int:
     args = parser.parse_args()
     payload, cv = build()
     print(json.dumps(cv, indent=1))
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == payload
-        print("model file is up to date" if same else "model file differs from a rebuild: run this script")
-        return 0 if same else 1
-    OUT.write_text(payload, encoding="utf-8")
-    OUT.with_name(OUT.name + ".sha256").write_text(f"{digest}  {OUT.name}\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(payload) // 1024} kB, sha256 {digest[:12]}…, "
-          f"threshold {json.loads(payload)['threshold']})")
-    return 0
+    return write_or_check(OUT, payload, args.check)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ written and the rules alone score sentiment. --check fails if the committed file
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -31,7 +30,7 @@ from voice.analysis.concerns import load_lexicon  # noqa: E402
 from voice.analysis.model import DENSE_INPUTS, SENTIMENT_KIND, SENTIMENTS, linear_payload, sentiment_features  # noqa: E402
 from voice.analysis.pipeline import DISTRESS_RULE  # noqa: E402
 from voice.analysis.training import (  # noqa: E402
-    Sparse, by_writer, cross_fit_concerns, fit_softmax, prepare, tuning_items, vocabulary,
+    Sparse, by_writer, cross_fit_concerns, fit_softmax, prepare, tuning_items, vocabulary, write_or_check,
 )
 
 DEFINITIONS = ROOT / "surveys" / "analysis"
@@ -150,15 +149,7 @@ def main() -> int:
         for path in (OUT, OUT.with_name(OUT.name + ".sha256")):
             path.unlink(missing_ok=True)
         return 0
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == payload
-        print("model file is up to date" if same else "model file differs from a rebuild: run this script")
-        return 0 if same else 1
-    OUT.write_text(payload, encoding="utf-8")
-    OUT.with_name(OUT.name + ".sha256").write_text(f"{digest}  {OUT.name}\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(payload) // 1024} kB, sha256 {digest[:12]}…)")
-    return 0
+    return write_or_check(OUT, payload, args.check)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ without that writer (slower). --check fails if the committed file differs from a
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ from voice.analysis.concerns import load_lexicon  # noqa: E402
 from voice.analysis.model import THEME_KIND, linear_payload  # noqa: E402
 from voice.analysis.training import (  # noqa: E402
     binary_model, by_writer, choose_theme_rules, cross_fit_concerns, held_out_binary, micro_f1, prepare,
-    score_binary, theme_decisions, theme_rows, tuning_items,
+    score_binary, theme_decisions, theme_rows, tuning_items, write_or_check,
 )
 
 DEFINITIONS = ROOT / "surveys" / "analysis"
@@ -152,20 +151,12 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the committed model differs from a rebuild")
     parser.add_argument("--nested", action="store_true", help="also print figures with the choice made without each writer")
     args = parser.parse_args()
-    payload, cv = build(args.nested)
+    payload, cv = build(args.nested and not args.check)
     print(json.dumps(cv, indent=1))
     print(json.dumps(json.loads(payload)["rules"]))
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == payload
-        print("model file is up to date" if same else "model file differs from a rebuild: run this script")
-        return 0 if same else 1
-    if args.nested:
+    if args.nested and not args.check:
         return 0  # figures only: the committed file carries the plain held-out figures
-    OUT.write_text(payload, encoding="utf-8")
-    OUT.with_name(OUT.name + ".sha256").write_text(f"{digest}  {OUT.name}\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(payload) // 1024} kB, sha256 {digest[:12]}…)")
-    return 0
+    return write_or_check(OUT, payload, args.check)
 
 
 if __name__ == "__main__":

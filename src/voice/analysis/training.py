@@ -45,9 +45,10 @@ class Item:
 
 
 def writer_of(path: Path) -> str:
-    """Files by one writer are held out together: the fixtures, our own files, each independent set."""
+    """Files by one writer are held out together: the fixtures, each engineer's own files (named by the
+    issue that wrote them: own/i13_*.jsonl, own/i13b_*.jsonl), each independent set."""
     if path.parent.name == "own":
-        return "own"
+        return "own:" + path.stem.split("_")[0]
     if path.parent.name == "independent":
         return "independent:" + path.stem
     return "fixtures"
@@ -366,3 +367,21 @@ def choose_theme_rules(themes: Sequence[str], gold: dict[str, np.ndarray], match
         if not changed:
             break
     return chosen
+
+
+def write_or_check(out: Path, payload: str, check: bool) -> int:
+    """Write a model file and its .sha256 pin, or (check) say whether the committed file is this rebuild.
+
+    Returns the script's exit code: 1 when --check finds the committed file differs.
+    """
+    import hashlib
+
+    if check:
+        same = out.exists() and out.read_text(encoding="utf-8") == payload
+        print("model file is up to date" if same else "model file differs from a rebuild: run this script")
+        return 0 if same else 1
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    out.write_text(payload, encoding="utf-8")
+    out.with_name(out.name + ".sha256").write_text(f"{digest}  {out.name}\n", encoding="utf-8")
+    print(f"wrote {out.name} ({len(payload) // 1024} kB, sha256 {digest[:12]}…)")
+    return 0

@@ -160,7 +160,7 @@ def test_tuning_items_never_include_the_blind_sets():
     assert "tuning2.jsonl" in sources and "tuning.jsonl" in sources
     assert not any("blind" in s or "eval" in s for s in sources)
     writers = {i.writer for i in tuning_items()}
-    assert {"fixtures", "own", "independent:tuning", "independent:tuning2"} <= writers
+    assert {"fixtures", "own:i13", "own:i13b", "independent:tuning", "independent:tuning2"} <= writers
 
 
 def test_the_concern_model_file_is_a_rebuild_of_the_tuning_data():
