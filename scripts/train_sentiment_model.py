@@ -35,8 +35,8 @@ from voice.analysis.training import (  # noqa: E402
 
 DEFINITIONS = ROOT / "surveys" / "analysis"
 OUT = DEFINITIONS / "sentiment_model.json"
-L2_CHOICES = (1.0, 3.0, 10.0)
-EPOCHS = 300
+L2_CHOICES = (0.3, 1.0, 3.0)
+EPOCHS = 1000
 CONCERN_FIT = {"l2": 3.0, "epochs": 300}  # as scripts/train_concern_model.py
 MIN_WEIGHT = 0.005
 NOT_CHOSEN_ON = ("fixtures",)

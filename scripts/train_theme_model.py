@@ -37,7 +37,7 @@ from voice.analysis.training import (  # noqa: E402
 
 DEFINITIONS = ROOT / "surveys" / "analysis"
 OUT = DEFINITIONS / "theme_model.json"
-FIT = {"l2": 3.0, "epochs": 300, "min_count": 2}
+FIT = {"l2": 3.0, "epochs": 1000, "min_count": 2}
 CONCERN_FIT = {"l2": 3.0, "epochs": 300}  # as scripts/train_concern_model.py
 MIN_PRECISION = 0.5
 MIN_WEIGHT = 0.01  # smaller weights are dropped from the file
@@ -59,7 +59,8 @@ def theme_data():
     matched = {t: np.array([p.readable and t in p.matched for p in prepared]) for t in themes}
     rows = {t: theme_rows(prepared, t) for t in themes}
     readable = np.array([p.readable for p in prepared])
-    return items, themes, gold, matched, rows, readable
+    words_only = np.array([p.parts.non_answer for p in prepared])  # "idk": the pipeline uses the words alone
+    return items, themes, gold, matched, rows, readable, words_only
 
 
 def held_out(themes, gold, rows, groups, train_mask):
@@ -74,18 +75,19 @@ def figures(themes, gold, decisions, mask) -> dict:
             "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0, "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0}
 
 
-def decide(themes, rules, matched, p, readable):
-    return {t: theme_decisions(*rules[t], matched[t], p[t]) & readable for t in themes}
+def decide(themes, rules, matched, p, readable, words_only):
+    """As voice.analysis.pipeline.code_themes: each theme by its rule; non-answers by their words alone."""
+    return {t: np.where(words_only, matched[t], theme_decisions(*rules[t], matched[t], p[t])) & readable for t in themes}
 
 
 def build(nested: bool = False) -> tuple[str, dict]:
-    items, themes, gold, matched, rows, readable = theme_data()
+    items, themes, gold, matched, rows, readable, words_only = theme_data()
     groups = by_writer(items)
     writers = np.array([item.writer for item in items])
     p = held_out(themes, gold, rows, groups, readable)
     choose_on = readable & ~np.isin(writers, NOT_CHOSEN_ON)
     rules = choose_theme_rules(themes, gold, matched, p, choose_on, min_precision=MIN_PRECISION)
-    decisions = decide(themes, rules, matched, p, readable)
+    decisions = decide(themes, rules, matched, p, readable, words_only)
     codebook_only = {t: matched[t] for t in themes}
     cv = {"chosen_on": "held-out writers (not " + ", ".join(NOT_CHOSEN_ON) + ")",
           "pooled": figures(themes, gold, decisions, choose_on),
@@ -95,7 +97,7 @@ def build(nested: bool = False) -> tuple[str, dict]:
         mask[idx] = True
         cv[name] = {"model": figures(themes, gold, decisions, mask), "codebook_only": figures(themes, gold, codebook_only, mask)}
     if nested:
-        cv["nested"] = nested_figures(items, themes, gold, matched, rows, readable, groups, writers)
+        cv["nested"] = nested_figures(items, themes, gold, matched, rows, readable, words_only, groups, writers)
     weights: dict[str, dict[str, float]] = {}
     bias = []
     for t in themes:
@@ -113,7 +115,7 @@ def build(nested: bool = False) -> tuple[str, dict]:
     return linear_payload(THEME_KIND, themes, bias, weights, rules=rule_json, trained_on=trained_on, figures=cv), cv
 
 
-def nested_figures(items, themes, gold, matched, rows, readable, groups, writers) -> dict:
+def nested_figures(items, themes, gold, matched, rows, readable, words_only, groups, writers) -> dict:
     """Each writer scored with models AND rules chosen without it (the honest held-out figure)."""
     out = {}
     for name, idx in groups.items():
@@ -136,7 +138,7 @@ def nested_figures(items, themes, gold, matched, rows, readable, groups, writers
             p_out[t][idx] = score_binary(w, b, [rows[t][i] for i in idx])
         mask = np.zeros(len(items), dtype=bool)
         mask[idx] = True
-        out[name] = {"model": figures(themes, gold, decide(themes, rules, matched, p_out, readable), mask),
+        out[name] = {"model": figures(themes, gold, decide(themes, rules, matched, p_out, readable, words_only), mask),
                      "codebook_only": figures(themes, gold, {t: matched[t] for t in themes}, mask)}
     return out
 

@@ -16,7 +16,7 @@ from voice.analysis.concerns import NOT_SCREENED, Concern, ConcernLexicon, Signa
 from voice.analysis.language import NOT_ANALYSED, readable
 from voice.analysis.model import codebook_features, features, sentiment_features, theme_features
 from voice.analysis.sentiment import NEUTRAL_BAND, Sentiment, _label, rule_parts
-from voice.analysis.tokenize import normalise, tokenize
+from voice.analysis.tokenize import is_non_answer, normalise, tokenize
 
 __all__ = ["Analysis", "analyse", "analyse_many", "AnalysisCache", "MAX_CHARS", "UNREADABLE_REASON", "code_themes",
            "score", "themes_of"]
@@ -100,8 +100,8 @@ def code_themes(tokens: list[str], codebook: Codebook, lexicon: ConcernLexicon, 
     `model` (the model reading the words' match: a passing mention can be left out).
     """
     model = lexicon.theme_model
-    if model is None or not tokens:
-        return tuple(codebook.code_tokens(tokens))
+    if model is None or not tokens or is_non_answer([t for t in tokens if t[:1].isalnum()]):
+        return tuple(codebook.code_tokens(tokens))  # "idk", "nothing": no theme to find beyond the words
     matched, vetoed = codebook.matches(tokens)
     if signals is None:
         signals = lexicon.signals(tokens)
