@@ -37,6 +37,8 @@ from voice.analysis.pipeline import AnalysisCache, analyse, analyse_many  # noqa
 
 FIXTURES = ROOT / "tests" / "fixtures" / "analysis"
 INDEPENDENT = FIXTURES / "independent" / "tuning.jsonl"
+INDEPENDENT_SETS = sorted((FIXTURES / "independent").glob("*.jsonl")) if (FIXTURES / "independent").is_dir() else []
+MODEL_FILES = ("concern_model.json", "theme_model.json", "sentiment_model.json")
 OWN = sorted((FIXTURES / "own").glob("*.jsonl")) if (FIXTURES / "own").is_dir() else []
 BLIND = ROOT / "benchmarks" / "data" / "analysis" / "blind_eval.jsonl"
 DEFINITIONS = ROOT / "surveys" / "analysis"
@@ -77,15 +79,42 @@ def accuracy(blind: Path) -> None:
         print("\n".join(format_figures(title, evaluate(examples, run))))
     for path in OWN:
         print("\n".join(format_figures(f"our tuning file: {path.name}", evaluate(read_jsonl(path), run))))
-    if INDEPENDENT.exists():
-        print("\n".join(format_figures("independent tuning set (outside writer; tuned on)",
-                                       evaluate(read_jsonl(INDEPENDENT), run))))
+    for path in INDEPENDENT_SETS:
+        print("\n".join(format_figures(f"independent tuning set {path.name} (outside writer; tuned on)",
+                                       evaluate(read_jsonl(path), run))))
+    print()
+    held_out()
     print()
     print("BLIND DATA (written by a writer who never saw the rules; never tuned on; aggregates only)")
     if blind.exists():
         print("\n".join(format_figures(f"blind set: {blind.name}", evaluate(read_jsonl(blind), run))))
     else:
         print(f"  skipped: {blind} is not here (the lead keeps it; pass --blind PATH)")
+
+
+def held_out() -> None:
+    """The figures the learned models' files carry: each tuning writer scored by models trained on the others."""
+    import json
+
+    print("HELD-OUT TUNING FIGURES (each writer scored by models trained on the other writers; from the model files)")
+    for name in MODEL_FILES:
+        path = DEFINITIONS / name
+        if not path.exists():
+            print(f"  {name}: not there (the rules alone run)")
+            continue
+        cv = json.loads(path.read_text(encoding="utf-8")).get("cross_validated", {})
+        for writer, f in cv.items():
+            if not isinstance(f, dict):
+                continue
+            if "precision_at_35pct" in f:
+                print(f"  {name:22s} {writer:24s} recall {f['recall']:.3f}  precision@35% {f['precision_at_35pct']:.3f}")
+            elif "model" in f and isinstance(f["model"], dict):
+                print(f"  {name:22s} {writer:24s} micro-F1 {f['model']['micro_f1']:.3f}  "
+                      f"(codebook alone {f['codebook_only']['micro_f1']:.3f})")
+            elif "micro_f1" in f:
+                print(f"  {name:22s} {writer:24s} micro-F1 {f['micro_f1']:.3f}")
+            elif "model" in f:
+                print(f"  {name:22s} {writer:24s} accuracy {f['model']:.3f}  (rules alone {f['rules']:.3f})")
 
 
 def make_answers(n: int, seed: int = 2020) -> list[str]:

@@ -92,9 +92,9 @@ class _Matcher:
                     table.setdefault(text, []).append((index, veto))
         self.stem_lengths = sorted({len(s) for s in self.stems} | {len(s) for s in self.phrase_stems})
 
-    def match(self, tokens: Sequence[str]) -> tuple[set[int], set[int]]:
-        """(themes hit, themes vetoed) for a token list."""
-        hits: set[int] = set()
+    def match(self, tokens: Sequence[str]) -> tuple[dict[int, list[int]], set[int]]:
+        """({theme index: token positions where a term of it starts}, themes vetoed) for a token list."""
+        hits: dict[int, list[int]] = {}
         vetoes: set[int] = set()
         words, stems = self.words, self.stems
         phrase_words, phrase_stems = self.phrase_words, self.phrase_stems
@@ -104,10 +104,13 @@ class _Matcher:
             found = words.get(tok)
             if found:
                 for index, veto in found:
-                    (vetoes if veto else hits).add(index)
+                    if veto:
+                        vetoes.add(index)
+                    else:
+                        hits.setdefault(index, []).append(i)
             starts = phrase_words.get(tok)
             if starts:
-                self._phrases(starts, tokens, i + 1, n, hits, vetoes)
+                self._phrases(starts, tokens, i, n, hits, vetoes)
             for k in lengths:
                 if k > len(tok):
                     break
@@ -115,14 +118,18 @@ class _Matcher:
                 found = stems.get(prefix)
                 if found:
                     for index, veto in found:
-                        (vetoes if veto else hits).add(index)
+                        if veto:
+                            vetoes.add(index)
+                        else:
+                            hits.setdefault(index, []).append(i)
                 starts = phrase_stems.get(prefix)
                 if starts:
-                    self._phrases(starts, tokens, i + 1, n, hits, vetoes)
+                    self._phrases(starts, tokens, i, n, hits, vetoes)
         return hits, vetoes
 
     @staticmethod
-    def _phrases(starts, tokens, j, n, hits, vetoes):
+    def _phrases(starts, tokens, i, n, hits, vetoes):
+        j = i + 1
         for rest, index, veto in starts:
             if j + len(rest) > n:
                 continue
@@ -131,7 +138,10 @@ class _Matcher:
                 if not (tok == text if kind == "w" else tok.startswith(text)):
                     break
             else:
-                (vetoes if veto else hits).add(index)
+                if veto:
+                    vetoes.add(index)
+                else:
+                    hits.setdefault(index, []).append(i)
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,18 @@ class Codebook:
         if not hits:
             return []
         return [t.id for i, t in enumerate(self.themes) if i in hits and i not in vetoes]
+
+    def matches(self, tokens: Sequence[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
+        """({theme id: (terms matched, position of the first)}, theme ids an exclusion vetoes), in codebook order.
+
+        What a learned model reads besides the words: how strongly, and how early, the codebook matched.
+        """
+        if not tokens:
+            return {}, set()
+        hits, vetoes = self._matcher.match(tokens)  # type: ignore[attr-defined]
+        themes = self.themes
+        return ({themes[i].id: (len(hits[i]), min(hits[i])) for i in sorted(hits) if i not in vetoes},
+                {themes[i].id for i in vetoes})
 
     def theme(self, theme_id: str) -> Theme:
         for t in self.themes:

@@ -35,11 +35,11 @@ from voice.analysis import DefinitionError
 from voice.analysis.codebook import (
     _content_version, compose_yaml, mapping_items, node_line, text_list,
 )
-from voice.analysis.tokenize import normalise, normalised_tokens, tokenize
+from voice.analysis.tokenize import is_non_answer, normalise, normalised_tokens, tokenize
 from voice.definitions import read_definition_text
 
 if TYPE_CHECKING:
-    from voice.analysis.model import ConcernModel
+    from voice.analysis.model import ConcernModel, LinearModel
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class Signals:
     hits: tuple  # every _Hit: disclosures, topics, frames, set words and stance cues
     dropped: bool = False  # something matched but the answer's stance dropped all of it
     probability: float | None = None  # the model's, when it was asked and flagged
+    features: set | None = field(default=None, compare=False)  # what the model read, when it was asked
 
 
 # ---------------------------------------------------------------- compiling patterns
@@ -322,6 +323,10 @@ class ConcernLexicon:
     frames: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, set names)
     stance: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (stance name, patterns)
     model: "ConcernModel | None" = field(default=None, compare=False)  # the learned backstop (voice.analysis.model)
+    # The learned theme and sentiment models live beside the lexicon and are loaded with it, so the
+    # lexicon's version (which every stored result carries) changes when any of them is retrained.
+    theme_model: "LinearModel | None" = field(default=None, compare=False)
+    sentiment_model: "LinearModel | None" = field(default=None, compare=False)
 
     def __post_init__(self):
         set_regex = {name: "(?:" + "|".join(sorted(filter(None, (_word_regex_phrase(e) for e in entries)),
@@ -369,7 +374,7 @@ class ConcernLexicon:
             found = {h.name for h in kept}
             return Signals(Concern(True, tuple(c for c in _ORDER if c in found),
                                    tuple(dict.fromkeys(h.words for h in kept))), tuple(hits))
-        if self.model is not None:
+        if self.model is not None and model_may_flag(tokens, dropped):
             # Rules OR model: the model may add a flag the rules missed; it never removes one.
             from voice.analysis.model import features
 
@@ -378,7 +383,8 @@ class ConcernLexicon:
             if p >= self.model.threshold:
                 category, why = self.model.explain(feats)
                 reason = f"model {p:.2f}: " + (", ".join(why) if why else "overall wording")
-                return Signals(Concern(True, (category,), (reason,)), tuple(hits), dropped, p)
+                return Signals(Concern(True, (category,), (reason,)), tuple(hits), dropped, p, feats)
+            return Signals(NO_CONCERN, tuple(hits), dropped, None, feats)
         return Signals(NO_CONCERN, tuple(hits), dropped)
 
     def _frames(self, hits: list[_Hit]) -> list[_Hit]:
@@ -410,6 +416,16 @@ class ConcernLexicon:
                                     f"{label}: {words}"))
                     break
         return out
+
+
+def model_may_flag(tokens: list[str], dropped: bool) -> bool:
+    """Whether the learned backstop is asked at all.
+
+    Not when the lexicon's stance dropped what it found (a lesson, a joke, a worry that is over: the
+    lexicon's editors decided that), and not for a non-answer ("idk", "not sure"), which is the most
+    common answer of all and carries nothing to flag.
+    """
+    return not dropped and not is_non_answer([t for t in tokens if t[:1].isalnum()])
 
 
 def _overlaps(hit: _Hit, others: list[_Hit]) -> bool:
@@ -487,8 +503,10 @@ def _check_pattern(pattern: str, source: str, line: int, where: str, set_names: 
         raise DefinitionError(source, line, where, "a pattern needs a word")
 
 
-def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | None" = None) -> ConcernLexicon:
-    """Build a lexicon from YAML text; `model` (optional) is the learned backstop joined to its rules."""
+def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | None" = None, *,
+                  theme_model: "LinearModel | None" = None, sentiment_model: "LinearModel | None" = None) -> ConcernLexicon:
+    """Build a lexicon from YAML text; `model` (optional) is the learned backstop joined to its rules, and
+    `theme_model`/`sentiment_model` the learned theme and sentiment models read beside it."""
     root = compose_yaml(text, source)
     top = mapping_items(root, source, None)
     for name, (key, _) in top.items():
@@ -543,31 +561,49 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
     version = _content_version(data)
     if model is not None:  # a new model changes the results, so it changes the version too
         version = _content_version({"lexicon": version, "model": model.version})
+    if theme_model is not None or sentiment_model is not None:
+        version = _content_version({"lexicon": version, "themes": theme_model and theme_model.version,
+                                    "sentiment": sentiment_model and sentiment_model.version})
     try:
         return ConcernLexicon(tuple(patterns), safe, tuple(sets), version, source,
-                              tuple(topics), tuple(frames), tuple(stance), model)
+                              tuple(topics), tuple(frames), tuple(stance), model, theme_model, sentiment_model)
     except re.error as exc:  # a stray regex character that escaping did not cover
         raise DefinitionError(source, None, "categories", f"a pattern could not be compiled: {exc}") from None
 
 
 MODEL_FILE = "concern_model.json"
+THEME_MODEL_FILE = "theme_model.json"
+SENTIMENT_MODEL_FILE = "sentiment_model.json"
 
 
 def load_lexicon(path: str | Path, *, with_model: bool = True) -> ConcernLexicon:
-    """The lexicon file, joined to the learned model beside it (concern_model.json) when there is one.
+    """The lexicon file, joined to the learned models beside it (concern_model.json, theme_model.json,
+    sentiment_model.json) when they are there.
 
     A model file that fails its hash check is left out with an error in the log: the rules alone
-    still run, so a damaged model can never stop answers reaching the lead.
+    still run (codebook themes, rule-based sentiment), so a damaged model can never stop answers
+    reaching the lead.
     """
     path = Path(path)
     text = read_definition_text(path)
-    model = None
-    model_path = path.with_name(MODEL_FILE)
-    if with_model and model_path.exists():
-        from voice.analysis.model import ModelError, load_model
+    model = theme_model = sentiment_model = None
+    if with_model:
+        from voice.analysis.model import SENTIMENT_KIND, THEME_KIND, load_linear, load_model
 
-        try:
-            model = load_model(model_path)
-        except (ModelError, OSError) as exc:
-            log.error("concern model not used: %s", exc)
-    return parse_lexicon(text, str(path), model)
+        model = _optional(path.with_name(MODEL_FILE), load_model)
+        theme_model = _optional(path.with_name(THEME_MODEL_FILE), lambda p: load_linear(p, THEME_KIND))
+        sentiment_model = _optional(path.with_name(SENTIMENT_MODEL_FILE), lambda p: load_linear(p, SENTIMENT_KIND))
+    return parse_lexicon(text, str(path), model, theme_model=theme_model, sentiment_model=sentiment_model)
+
+
+def _optional(path: Path, load):
+    """A model file if it is there and passes its checks; otherwise None, with the reason in the log."""
+    if not path.exists():
+        return None
+    from voice.analysis.model import ModelError
+
+    try:
+        return load(path)
+    except (ModelError, OSError) as exc:
+        log.error("%s not used: %s", path.name, exc)
+        return None

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from voice.analysis.tokenize import normalise, tokenize
+from voice.analysis.tokenize import is_non_answer, normalise, tokenize
 
 __all__ = ["Sentiment", "score_sentiment", "NEUTRAL_BAND", "YOUTH_TERMS"]
 
@@ -91,16 +91,6 @@ YOUTH_TERMS: dict[str, float] = {
     # zero weight: consumes a phrase so its words are not read on their own
     "heard of|about": 0.0, "deal with": 0.0, "how to": 0.0,
 }
-
-# Non-committal answers: whatever the words, there is no sentiment in them.
-_NON_ANSWERS = {
-    "", "idk", "i don't know", "don't know", "n/a", "na", "n a", "none", "no", "yes", "nope", "yeah",
-    "maybe", "not sure", "unsure", "nothing", "no comment", "ok", "okay", "k", "fine", "meh",
-    "sometimes", "it depends", "depends", "i don't care", "dunno", "nothing to say", "lol", "-", ".",
-}
-
-# Words that do not change a non-answer: "idk really", "not sure tbh".
-_FILLERS = {"really", "to", "be", "honest", "honestly", "lol", "tbh", "ngl", "not going to lie", "just", "like", "um", "hmm"}
 
 _NEGATORS = {
     "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without", "hardly",
@@ -170,6 +160,8 @@ _DROP_FOR_TB = re.compile(r"\b(?:more|less|most|lol|lmao|haha|hahaha)\b")  # "lo
 _SUGGESTION_RE = re.compile(
     r"(?:more|teach|there should|should|they should|we should|have more|have a|we need|need more|make|put|"
     r"ask|give|let|it would help|would be good|maybe|please)\b")
+_TB_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|!|[:;=8][-o']?[()\[\]dpo3/\\|*@$]|<3")  # words, "!" and emoticons
+_TB_CONTRACTION = re.compile(r"(\w)'(s|m|d|ll|re|ve)\b")  # "it's" -> "it 's", as TextBlob splits them
 _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
 _ACRONYMS = {"CAMHS", "YPAG", "PSHE", "SEND", "LGBT", "NHS", "GCSE", "GCSES", "DSL", "ADHD", "ASD", "COVID", "SCP",
              "LSCB", "BBC", "RSE", "LOL", "OMG", "TBH", "IDK", "NGL", "SATS", "ICT", "LGBTQ", "UK", "PE"}
@@ -192,19 +184,54 @@ def score_sentiment(text: str) -> Sentiment:
     return _score(text, norm, tokens)
 
 
+@dataclass(frozen=True)
+class RuleParts:
+    """What the rules saw in an answer: the pieces the polarity is summed from (a learned combiner reads them)."""
+
+    non_answer: bool = False  # "idk", "n/a", "ok": no sentiment in it
+    base: float = 0.0  # TextBlob's pattern polarity of the rewritten text
+    youth: float = 0.0  # youth terms, after negation and intensifiers
+    emoji: float = 0.0
+    suggestion: bool = False  # "more youth clubs", "teach us...": a request
+    shout: bool = False  # capitals or "!!"
+    terms: tuple[tuple[str, bool], ...] = ()  # youth terms matched (the words, negated?)
+    polarity: float = 0.0  # the rules' result, clamped to [-1, 1]
+
+
 def _score(text: str, norm: str, tokens: list[str]) -> Sentiment:
     """Score from precomputed normalised text and tokens (the pipeline shares them)."""
+    return _label(rule_parts(text, norm, tokens).polarity)
+
+
+def _label(polarity: float) -> Sentiment:
+    if polarity >= NEUTRAL_BAND:
+        label = "positive"
+    elif polarity <= -NEUTRAL_BAND:
+        label = "negative"
+    else:
+        label = "neutral"
+    return Sentiment(round(polarity, 4), label)
+
+
+_NON_ANSWER_PARTS = RuleParts(non_answer=True)
+
+
+def rule_parts(text: str, norm: str, tokens: list[str]) -> RuleParts:
+    """The rule-based score and the pieces it is made of."""
     words = [t for t in tokens if t[0].isalnum()]
     joined = " ".join(words)
-    if words and (joined in _NON_ANSWERS or " ".join(w for w in words if w not in _FILLERS) in _NON_ANSWERS):
-        return _NEUTRAL
+    if words and is_non_answer(words):
+        return _NON_ANSWER_PARTS
 
     tb_text = _NT_RE.sub(r"\1 not", norm)
     tb_text = _FILLER_AFTER_NOT.sub(r"\1 ", tb_text)
     tb_text = _DROP_FOR_TB.sub("", tb_text)
-    base = _pattern_sentiment()(tb_text)[0]
+    # TextBlob's analyser is given words, not text: its own tokeniser (half its time) splits the same way
+    # on these answers (checked on the tuning sets: the same score for all but a handful).
+    base = _pattern_sentiment()(_TB_TOKEN.findall(_TB_CONTRACTION.sub(r"\1 '\2", tb_text)))[0]
 
     adjust = 0.0
+    terms = []
     i, n = 0, len(words)
     while i < n:
         found = _match_at(words, i)
@@ -214,16 +241,18 @@ def _score(text: str, norm: str, tokens: list[str]) -> Sentiment:
         length, weight = found
         if weight:
             before = words[max(0, i - 3):i]
-            if any(w in _NEGATORS for w in before) or (i >= 2 and words[i - 2:i] == ["no", "one"]):
+            negated = any(w in _NEGATORS for w in before) or (i >= 2 and words[i - 2:i] == ["no", "one"])
+            if negated:
                 weight = -weight
             if i and words[i - 1] in _INTENSIFIERS:
                 weight *= 1.5
             adjust += weight
+            terms.append((" ".join(words[i:i + length]), negated))
         i += length
 
-    emoji = sum(_EMOJI_WEIGHT for t in tokens if t[0] in POSITIVE_EMOJI) - sum(
-        _EMOJI_WEIGHT for t in tokens if t[0] in NEGATIVE_EMOJI)
-    if _SUGGESTION_RE.match(joined):
+    emoji = _emoji(tokens)
+    suggestion = bool(_SUGGESTION_RE.match(joined))
+    if suggestion:
         # "more lessons on how to deal with stress" is a request, not a feeling:
         # topic words (stress, bullying, safe) should not decide the label.
         base *= 0.5
@@ -231,13 +260,16 @@ def _score(text: str, norm: str, tokens: list[str]) -> Sentiment:
     polarity = base + adjust + emoji
 
     # Shouting and "!!!" strengthen whatever was said.
-    if "!!" in text or any(w not in _ACRONYMS for w in _CAPS_RE.findall(text)):
+    shout = "!!" in text or any(w not in _ACRONYMS for w in _CAPS_RE.findall(text))
+    if shout:
         polarity *= 1.3
-    polarity = max(-1.0, min(1.0, polarity))
-    if polarity >= NEUTRAL_BAND:
-        label = "positive"
-    elif polarity <= -NEUTRAL_BAND:
-        label = "negative"
-    else:
-        label = "neutral"
-    return Sentiment(round(polarity, 4), label)
+    return RuleParts(False, base, adjust, emoji, suggestion, shout, tuple(terms), _clamp(polarity))
+
+
+def _emoji(tokens: list[str]) -> float:
+    return sum(_EMOJI_WEIGHT for t in tokens if t[0] in POSITIVE_EMOJI) - sum(
+        _EMOJI_WEIGHT for t in tokens if t[0] in NEGATIVE_EMOJI)
+
+
+def _clamp(x: float) -> float:
+    return max(-1.0, min(1.0, x))

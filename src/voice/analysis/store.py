@@ -318,16 +318,16 @@ def _raise(session: Session, flags: list[NewIndicator], counts: AnalysisCounts,
     notify.enqueue(session, raised)
 
 
-def _recode(session: Session, old_version: str, codebook: Codebook, counts: AnalysisCounts,
+def _recode(session: Session, old_version: str, codebook: Codebook, lexicon: ConcernLexicon, counts: AnalysisCounts,
             progress: Progress | None, done_before: int, total: int) -> int:
     """Move results made with codebook `old_version` to `codebook`, re-checking changed themes only."""
-    from voice.analysis.tokenize import normalised_tokens
+    from voice.analysis.pipeline import themes_of
 
     old = codebook_by_version(session, old_version)
     affected = themes_affected(old, codebook) if old is not None else {t.id for t in codebook.themes}
     order = {t.id: i for i, t in enumerate(codebook.themes)}
-    # A codebook of just the changed themes: each theme matches on its own, so its verdict is the same
-    # as inside the full codebook, at a fraction of the cost.
+    # A codebook of just the changed themes: each theme is decided on its own (its words, and the theme
+    # model reading the answer and that theme's match), so its verdict is the same as inside the full codebook.
     sub = Codebook(themes=tuple(t for t in codebook.themes if t.id in affected), version="sub")
     base = (select(TextAnalysis.id, TextAnalysis.theme_ids, Answer.text)
             .join(Answer, Answer.id == TextAnalysis.answer_id)
@@ -351,7 +351,7 @@ def _recode(session: Session, old_version: str, codebook: Codebook, counts: Anal
                 kept = [t for t in (theme_ids or []) if t not in affected and t in order]
                 hit = by_text.get(text)
                 if hit is None:
-                    hit = by_text[text] = sub.code_tokens(normalised_tokens(text or "")) if sub.themes else []
+                    hit = by_text[text] = themes_of(text or "", sub, lexicon) if sub.themes else ()
                 new_ids = sorted(set(kept) | set(hit), key=order.__getitem__)
                 counts.rechecked += 1
                 if new_ids != list(theme_ids or []):
@@ -399,7 +399,7 @@ def analyse_new_answers(session: Session, progress: Progress | None = None, *, c
     # 2. Results made with an older codebook: re-check changed themes only.
     done = 0
     for old_version in old_versions:
-        done += _recode(session, old_version, codebook, counts, progress, done, total)
+        done += _recode(session, old_version, codebook, lexicon, counts, progress, done, total)
 
     # 3. Answers with no result yet.
     last_id = 0

