@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import texts
 from tests.unit.workspace.conftest import Maker
-from voice.models import AuditEvent, CodebookVersion, Quote, SafeguardingItem, TextAnalysis, ThemeReview, User
+from voice.models import AnalysisExample, AuditEvent, CodebookVersion, Quote, SafeguardingItem, TextAnalysis, ThemeReview, User
 
 DISCLOSURE = "my stepdad hits me and I am scared to go home"
 MARKDOWN = "**bold** [click](http://x.example) :red[alarm] <b>hi</b> more lessons about staying safe online"
@@ -56,6 +56,20 @@ def test_the_workspace_codes_on_load_and_saves_a_review(app_env, session, answer
     decisions = {r.theme_id: r.decision for r in session.scalars(select(ThemeReview))}
     assert decisions.get("bullying") == "added" and decisions.get("online_safety") == "accepted"
     assert "Saved the themes" in notices(at)
+
+
+def test_a_facilitator_corrects_the_tone_and_it_is_kept_as_an_example(app_env, session, answers):
+    at = open_page(app_env, "fran", ["facilitator"], "pages/workspace.py")
+    tone = next(t for t in at.segmented_control if t.key and t.key.startswith("staff_ws_tone_"))
+    answer_id = int(tone.key.rsplit("_", 1)[1])
+    automatic = session.scalars(select(TextAnalysis.sentiment).where(TextAnalysis.answer_id == answer_id)).one()
+    other = next(label for label in ("negative", "neutral", "positive") if label != automatic)
+    tone.set_value(other)
+    next(b for b in at.button if b.key == f"staff_ws_save_{answer_id}").click().run()
+    assert not at.exception
+    example = session.scalars(select(AnalysisExample).where(AnalysisExample.answer_id == answer_id)).one()
+    assert (example.kind, example.sentiment, example.decided_by) == ("sentiment", other, "fran")
+    assert f"tone {other}" in notices(at)
 
 
 def test_a_board_member_and_a_facilitator_cannot_open_the_safeguarding_page(app_env, session, answers):

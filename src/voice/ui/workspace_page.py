@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from voice.analysis import DefinitionError
+from voice.analysis.examples import SENTIMENT_LABELS, correct_sentiment, sentiment_corrections
 from voice.analysis.review import (
     AnswerFilter, accept_suggested, agreement, answer_page, filter_choices, review_answer,
     review_counts, uncovered, undo_accept,
@@ -90,8 +91,9 @@ def _review(db: Services, filters: AnswerFilter, theme_names: dict[str, str]) ->
     _bulk(db, page, theme_names)
     if not page.items:
         st.info("No answers match these filters.")
+    corrected = db(sentiment_corrections, [a.answer_id for a in page.items]) if page.items else {}
     for answer in page.items:
-        _card(db, answer, theme_names)
+        _card(db, answer, theme_names, corrected.get(answer.answer_id))
     if page.items:
         paging.controls(page, PAGE, bottom=True)
 
@@ -124,11 +126,12 @@ def _bulk(db: Services, page, theme_names: dict[str, str]) -> None:
         st.rerun()
 
 
-def _card(db: Services, answer, theme_names: dict[str, str]) -> None:
+def _card(db: Services, answer, theme_names: dict[str, str], corrected_tone: str | None) -> None:
+    tone = corrected_tone or answer.sentiment
     with st.container(border=True, key=f"staff_ws_answer_{answer.answer_id}"):
         st.markdown(f"**{plain(answer.question_text)}**")
-        st.caption(plain(f"{answer.survey_title} · {answer.campaign_title} · tone: {answer.sentiment}"
-                         + (" · reviewed" if answer.reviewed else "")))
+        st.caption(plain(f"{answer.survey_title} · {answer.campaign_title} · tone: {tone}"
+                         + (" (corrected)" if corrected_tone else "") + (" · reviewed" if answer.reviewed else "")))
         st.text(answer.text)  # a young person's words: plain text, never Markdown or HTML
         auto = ", ".join(theme_names.get(t, t) for t in answer.auto_themes) or "none"
         st.caption(plain(f"Suggested themes: {auto}"))
@@ -136,14 +139,23 @@ def _card(db: Services, answer, theme_names: dict[str, str]) -> None:
             chosen = st.multiselect("Themes", list(theme_names), default=list(answer.themes),
                                     format_func=lambda t: theme_names.get(t, t),
                                     key=f"staff_ws_themes_{answer.answer_id}")
-            if st.form_submit_button("Save themes", key=f"staff_ws_save_{answer.answer_id}"):
+            # A facilitator's tone is kept as a labelled example (voice.analysis.examples): the Analysis
+            # quality page compares the automatic tone with these. Answers the analysis could not read
+            # ("not analysed") get a tone only from a person.
+            options = list(SENTIMENT_LABELS)
+            chosen_tone = st.segmented_control("Tone", options, default=tone if tone in options else None,
+                                               key=f"staff_ws_tone_{answer.answer_id}")
+            if st.form_submit_button("Save themes and tone", key=f"staff_ws_save_{answer.answer_id}"):
                 try:
                     saved = db(review_answer, answer.answer_id, chosen)
+                    if chosen_tone and chosen_tone != tone:
+                        db(correct_sentiment, answer.answer_id, chosen_tone)
                 except (LookupError, ValueError) as problem:
                     st.error(plain(str(problem)))
                 else:
                     names = ", ".join(theme_names.get(t, t) for t in saved) or "no theme"
-                    _notice(f"Saved the themes for “{short(answer.text, 50)}”: {names}.")
+                    toned = f"; tone {chosen_tone}" if chosen_tone and chosen_tone != tone else ""
+                    _notice(f"Saved the themes for “{short(answer.text, 50)}”: {names}{toned}.")
                     st.rerun()
 
 
