@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from voice.analysis.evaluation import Example, Figures, evaluate
 from voice.db import utcnow
+from voice.errors import Invalid, NotFound
 from voice.models import Answer, SafeguardingItem, TextAnalysis, ThemeReview
 from voice.models.analysis import SG_ACTION_TAKEN, SG_NO_ACTION
 from voice.models.analysis_examples import EXAMPLE_CONCERN, EXAMPLE_SENTIMENT, AnalysisExample
@@ -76,7 +77,7 @@ def _visible_analysis(session: Session, answer_id: int) -> TextAnalysis:
     ta = session.scalars(select(TextAnalysis).join(Answer, Answer.id == TextAnalysis.answer_id)
                          .where(TextAnalysis.answer_id == answer_id, visible_to_facilitators())).first()
     if ta is None:
-        raise LookupError("That answer is not in the workspace (not analysed yet, or not available).")
+        raise NotFound("That answer is not in the workspace (not analysed yet, or not available).")
     return ta
 
 
@@ -88,7 +89,7 @@ def correct_sentiment(session: Session, actor: Actor, answer_id: int, label: str
     """
     require(actor, FACILITATOR)
     if label not in SENTIMENT_LABELS:
-        raise ValueError(f"'{label}' is not a sentiment: use one of {', '.join(SENTIMENT_LABELS)}.")
+        raise Invalid(f"'{label}' is not a sentiment: use one of {', '.join(SENTIMENT_LABELS)}.")
     ta = _visible_analysis(session, answer_id)
     at = now or utcnow()
     example = _upsert(session, answer_id, EXAMPLE_SENTIMENT, actor.username, at, sentiment=label)

@@ -24,6 +24,8 @@ from typing import Iterable
 
 import numpy as np
 
+from voice.errors import Invalid
+
 log = logging.getLogger(__name__)
 
 __all__ = ["ConcernModel", "LinearModel", "ModelError", "ThemeRule", "codebook_features", "features", "linear_payload",
@@ -32,7 +34,7 @@ __all__ = ["ConcernModel", "LinearModel", "ModelError", "ThemeRule", "codebook_f
 _PREFIX = {"set": "s:", "disclosure": "d:", "topic": "t:", "frame": "f:", "stance": "c:"}
 
 
-class ModelError(ValueError):
+class ModelError(Invalid):
     """The model file is missing a field, does not match its hash, or is not a model."""
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from voice.analysis.store import active_codebook
 from voice.db import utcnow
+from voice.errors import Invalid, NotFound
 from voice.models import (
     Answer, Campaign, Response, SurveyRecord, SurveyVersion, TextAnalysis, ThemeReview,
 )
@@ -194,7 +195,7 @@ def _visible_answer(session: Session, answer_id: int) -> TextAnalysis:
     ta = session.scalars(select(TextAnalysis).join(Answer, Answer.id == TextAnalysis.answer_id)
                          .where(TextAnalysis.answer_id == answer_id, visible_to_facilitators())).first()
     if ta is None:
-        raise LookupError("That answer is not in the workspace (not analysed yet, or not available).")
+        raise NotFound("That answer is not in the workspace (not analysed yet, or not available).")
     return ta
 
 
@@ -203,11 +204,11 @@ def set_decision(session: Session, actor: Actor, answer_id: int, theme_id: str, 
     """Accept, reject or add one theme on one answer (the latest decision replaces an earlier one)."""
     require(actor, FACILITATOR)
     if decision not in DECISIONS:
-        raise ValueError(f"'{decision}' is not a decision: use one of {', '.join(DECISIONS)}.")
+        raise Invalid(f"'{decision}' is not a decision: use one of {', '.join(DECISIONS)}.")
     _visible_answer(session, answer_id)
     _, codebook = active_codebook(session)
     if theme_id not in {t.id for t in codebook.themes}:
-        raise ValueError(f"There is no theme '{theme_id}' in the codebook in use.")
+        raise Invalid(f"There is no theme '{theme_id}' in the codebook in use.")
     review = session.scalars(select(ThemeReview).where(ThemeReview.answer_id == answer_id,
                                                        ThemeReview.theme_id == theme_id)).first()
     if review is None:
@@ -233,7 +234,7 @@ def review_answer(session: Session, actor: Actor, answer_id: int, themes: Iterab
     known = {t.id for t in codebook.themes}
     unknown = [t for t in chosen if t not in known]
     if unknown:
-        raise ValueError(f"There is no theme {', '.join(repr(t) for t in unknown)} in the codebook in use.")
+        raise Invalid(f"There is no theme {', '.join(repr(t) for t in unknown)} in the codebook in use.")
     auto = list(ta.theme_ids or [])
     wanted = {t: (ACCEPTED if t in chosen else REJECTED) for t in auto}
     wanted.update({t: ADDED for t in chosen if t not in auto})

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from voice.analysis.examples import keep_outcome
 from voice.db import utcnow
+from voice.errors import Invalid, NotFound
 from voice.models import (
     Answer, AuditEvent, Response, SafeguardingIndicator, SafeguardingItem, SurveyVersion,
 )
@@ -39,7 +40,7 @@ STATUS_FILTERS = ("open", SG_NEW, SG_REVIEWED, SG_ACTION_TAKEN, SG_NO_ACTION, "a
 MAX_NOTE = 4000
 
 
-class InvalidTransition(ValueError):
+class InvalidTransition(Invalid):
     """A status change the lifecycle does not allow; the message says what is allowed."""
 
 
@@ -139,7 +140,7 @@ def _status_condition(query, status: str | None):
     if status == "all":
         return query
     if status not in SG_STATUSES:
-        raise ValueError(f"'{status}' is not a status: use open, all or one of {', '.join(SG_STATUSES)}.")
+        raise Invalid(f"'{status}' is not a status: use open, all or one of {', '.join(SG_STATUSES)}.")
     return query.where(SafeguardingItem.status == status)
 
 
@@ -231,7 +232,7 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, list[str]]:
 def _item(session: Session, item_id: int) -> SafeguardingItem:
     item = session.get(SafeguardingItem, item_id)
     if item is None:
-        raise LookupError(f"There is no safeguarding item {item_id}.")
+        raise NotFound(f"There is no safeguarding item {item_id}.")
     return item
 
 
@@ -365,7 +366,7 @@ def add_note(session: Session, actor: Actor, item_id: int, note: str, now: datet
     now = now or utcnow()
     note = _clean_note(note)
     if not note:
-        raise ValueError("Write the note first.")
+        raise Invalid("Write the note first.")
     item = _item(session, item_id)
     note_event(item, event(now, actor.username, "note", note=note))
     record(session, actor, "safeguarding_note_added", "safeguarding_item", item.id, at=now)
@@ -400,7 +401,7 @@ def record_outcome(session: Session, actor: Actor, item_id: int, outcome: str, n
     require(actor, SAFEGUARDING)
     now = now or utcnow()
     if outcome not in OUTCOMES:
-        raise ValueError(f"'{outcome}' is not an outcome: use {' or '.join(OUTCOMES)}.")
+        raise Invalid(f"'{outcome}' is not an outcome: use {' or '.join(OUTCOMES)}.")
     item = _item(session, item_id)
     if item.status != SG_REVIEWED:
         raise InvalidTransition(f"Item {item_id} is '{STATUS_LABELS[item.status]}': mark it as reviewed first, "
@@ -410,7 +411,7 @@ def record_outcome(session: Session, actor: Actor, item_id: int, outcome: str, n
         raise InvalidTransition("Only an item closed with 'no action needed' can be released to facilitators.")
     note = _clean_note(note)
     if outcome == SG_ACTION_TAKEN and not note:
-        raise ValueError("Say briefly what action was taken (for the record).")
+        raise Invalid("Say briefly what action was taken (for the record).")
     item.status, item.outcome_by, item.outcome_at, item.released = outcome, actor.username, now, bool(release)
     keep_outcome(session, item, now)  # the decision becomes a labelled example (voice.analysis.examples)
     note_event(item, event(now, actor.username, "closed", status=outcome, released=bool(release), note=note))

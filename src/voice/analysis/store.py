@@ -36,6 +36,7 @@ from voice.analysis import DefinitionError
 from voice.analysis.codebook import Codebook, codebook_to_yaml, parse_codebook, themes_affected
 from voice.analysis.concerns import ConcernLexicon, load_lexicon
 from voice.db import session_scope, utcnow, with_retry
+from voice.errors import Invalid, NotFound
 from voice.models import Answer, CodebookVersion, Response, TextAnalysis
 from voice.safeguarding.records import NewIndicator
 from voice.security.access import Actor, require
@@ -163,7 +164,7 @@ def codebook_yaml(session: Session, actor: Actor, number: int | None = None) -> 
         return active_codebook(session)[0].yaml_text
     row = session.get(CodebookVersion, number)
     if row is None:
-        raise LookupError(f"There is no codebook version {number}.")
+        raise NotFound(f"There is no codebook version {number}.")
     return row.yaml_text
 
 
@@ -172,7 +173,7 @@ def check_codebook(yaml_text: str) -> Codebook:
     return parse_codebook(yaml_text, CODEBOOK_SOURCE)
 
 
-class NoChange(ValueError):
+class NoChange(Invalid):
     """The edited codebook matches the one in use: nothing to save."""
 
 
@@ -206,7 +207,7 @@ def add_theme(session: Session, actor: Actor, theme_id: str, name: str, words: S
     single = [w.strip().lower() for w in words if w.strip() and " " not in w.strip()]
     multi = [w.strip().lower() for w in words if " " in w.strip()] + [p.strip().lower() for p in phrases if p.strip()]
     if not single and not multi:
-        raise ValueError("Choose at least one word or phrase for the new theme.")
+        raise Invalid("Choose at least one word or phrase for the new theme.")
     data = {"themes": [
         {"id": t.id, "name": t.name, "description": t.description, "priorities": list(t.priorities),
          "words": list(t.words), "phrases": list(t.phrases), "exclusions": list(t.exclusions)}

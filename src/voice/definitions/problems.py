@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from voice.errors import Invalid
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -32,7 +34,7 @@ class Problem:
         return ", ".join(parts) + f": {self.message}"
 
 
-class DefinitionError(ValueError):
+class DefinitionError(Invalid):
     """A definition file that cannot be used. `.problems` lists every problem found (at least one).
 
     The first problem's parts are also attributes (`file`, `line`, `field`, `code`, `message`), so code
@@ -44,13 +46,13 @@ class DefinitionError(ValueError):
                  message: str | None = None, code: str = "invalid"):
         if isinstance(problems, str):
             problems = [Problem(problems, line, field, code, message or "")]
-        self.problems: list[Problem] = list(problems)
-        if not self.problems:
+        problems = tuple(problems)
+        if not problems:
             raise ValueError("a DefinitionError needs at least one problem")
-        first = self.problems[0]
+        super().__init__(problems)  # str(): every problem, one per line
+        first = problems[0]
         self.file, self.line, self.field, self.code, self.message = (
             first.file, first.line, first.field, first.code, first.message)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):  # keep pickling (multiprocessing, st.cache_data) working
         return (type(self), (self.problems,))

@@ -34,6 +34,9 @@ MAX_DEPTH = 64  # nesting of lists and mappings; a survey file goes about 8 deep
 
 
 class _Refused(yaml.YAMLError):
+    """Stops the composer mid-file; caught in this module and turned into a Problem (DefinitionError), so it
+    never leaves it and stays outside voice.errors."""
+
     def __init__(self, code: str, message: str, mark):
         self.code, self.message, self.mark = code, message, mark
 

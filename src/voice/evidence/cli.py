@@ -34,7 +34,7 @@ def _engine():
 
 def run_import(args: argparse.Namespace) -> int:
     from voice.db import session_scope
-    from voice.evidence.errors import Refused
+    from voice.evidence.errors import EvidenceRefused
     from voice.evidence.plan_file import PlanFileError
     from voice.evidence.priorities import import_plan_file
     from voice.security.access import SYSTEM
@@ -47,7 +47,7 @@ def run_import(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except Refused as exc:
+    except EvidenceRefused as exc:
         print(exc.message, file=sys.stderr)
         return 1
     print(report)
@@ -58,13 +58,13 @@ def run_sheet(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from voice.db import session_scope
-    from voice.evidence.errors import Refused
+    from voice.evidence.errors import EvidenceRefused
     from voice.reports.yswd_sheet import yswd_sheet_pdf
 
     try:
         with session_scope(_engine()) as session:
             pdf = yswd_sheet_pdf(session, campaign=args.campaign, group=args.group)
-    except Refused as exc:
+    except EvidenceRefused as exc:
         print(exc.message, file=sys.stderr)
         return 1
     Path(args.out).write_bytes(pdf)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
-class Refused(ValueError):
-    """A request the evidence services will not carry out. `message` is written for the person asking."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+from voice.errors import Invalid, NotFound
 
 
-class NotFound(Refused):
-    pass
+class EvidenceRefused(Invalid):
+    """A request the evidence services will not carry out (a missing field, a link to something that is not
+    there, a change the item's state does not allow). `message` is written for the person asking."""
+
+
+class EvidenceNotFound(EvidenceRefused, NotFound):
+    """The priority, action, measure, item or plan period named does not exist."""

@@ -23,7 +23,7 @@ from typing import Sequence
 
 from sqlalchemy.orm import Session
 
-from voice.evidence.errors import NotFound
+from voice.evidence.errors import EvidenceNotFound
 from voice.models import Campaign, Measure
 from voice.stats import change_in_points, question_results, response_count
 from voice.stats.results import ResultRow
@@ -83,7 +83,7 @@ def figure(count: int | None, base: int | None, campaign: str = "", wave: str = 
 
 
 @dataclass(frozen=True)
-class Change:
+class MeasureChange:
     before: MeasureFigure
     after: MeasureFigure
     polarity: str
@@ -115,21 +115,21 @@ class Change:
                 f"{self.between} ({self.verdict})")
 
 
-def change(before: MeasureFigure, after: MeasureFigure, polarity: str) -> Change:
+def change(before: MeasureFigure, after: MeasureFigure, polarity: str) -> MeasureChange:
     """The change from `before` to `after`, judged by `polarity` (high_is_good, low_is_good, no_polarity)."""
     if polarity not in POLARITIES:
         raise ValueError(f"unknown polarity {polarity!r}")
     points = change_in_points(_row(before), _row(after))
     if points is None:
-        return Change(before, after, polarity, None, None, "not shown")
+        return MeasureChange(before, after, polarity, None, None, "not shown")
     if points == 0:
-        return Change(before, after, polarity, 0.0, "same", "no change")
+        return MeasureChange(before, after, polarity, 0.0, "same", "no change")
     direction = "up" if points > 0 else "down"
     if polarity == "no_polarity":
         verdict = f"went {direction}"
     else:
         verdict = "better" if (direction == "up") == (polarity == "high_is_good") else "worse"
-    return Change(before, after, polarity, points, direction, verdict)
+    return MeasureChange(before, after, polarity, points, direction, verdict)
 
 
 def _row(f: MeasureFigure) -> ResultRow:
@@ -145,7 +145,7 @@ class MeasureTrend:
     question_id: str
     question_text: str
     figures: tuple[MeasureFigure, ...]  # one per wave with answers, oldest first
-    change: Change | None  # the last two waves whose figure is shown
+    change: MeasureChange | None  # the last two waves whose figure is shown
 
     @property
     def polarity_words(self) -> str:
@@ -235,7 +235,7 @@ def priority_trends(session: Session, priority_id: int, until: date | None = Non
 def get_trend(session: Session, measure_id: int, until: date | None = None) -> MeasureTrend:
     measure = session.get(Measure, measure_id)
     if measure is None:
-        raise NotFound(f"There is no measure with id {measure_id}.")
+        raise EvidenceNotFound(f"There is no measure with id {measure_id}.")
     return measure_trend(session, measure, until)
 
 
@@ -256,6 +256,6 @@ def chart_rows(trend: MeasureTrend) -> list[ResultRow]:
             for f in trend.figures]
 
 
-__all__ = ["ARROWS", "MEASURE_COLUMNS", "MIN_BASE", "POLARITY_WORDS", "Change", "MeasureFigure", "MeasureTrend",
+__all__ = ["ARROWS", "MEASURE_COLUMNS", "MIN_BASE", "POLARITY_WORDS", "MeasureChange", "MeasureFigure", "MeasureTrend",
            "change", "chart_rows", "figure", "get_trend", "measure_table", "measure_trend", "priority_trends",
            "wave_figure"]

@@ -1,7 +1,7 @@
 """The partnership's plan: periods, priorities, actions, RAG status, measures and what links to them.
 
 Every function takes a Session and plain values and returns plain data or model rows; the pages, the
-CLI and the board report all call these. Refusals raise `Refused` with a message saying what to do.
+CLI and the board report all call these. Refusals raise `EvidenceRefused` with a message saying what to do.
 Every function that changes the plan takes the acting person (`actor`), checks the role itself
 (facilitators and admins: PLAN_EDITORS) and writes the audit trail; the CLI acts as SYSTEM.
 
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from voice.db import utcnow
-from voice.evidence.errors import NotFound, Refused
+from voice.evidence.errors import EvidenceNotFound, EvidenceRefused
 from voice.evidence.plan_file import PlanSpec, load_plan_file
 from voice.models import Measure, PlanAction, PlanPeriod, Priority, Quote, RagStatus, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
@@ -42,7 +42,7 @@ CODEBOOK_FILE = "codebook.yaml"
 # --- import ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ImportReport:
+class PlanImportReport:
     period_id: str
     outcome: str  # created | unchanged | replaced
     priorities: int
@@ -56,13 +56,13 @@ class ImportReport:
                 f"{self.measures} measures.")
 
 
-def import_plan_file(session: Session, actor: Actor, path: str | Path, *, replace: bool = False) -> ImportReport:
+def import_plan_file(session: Session, actor: Actor, path: str | Path, *, replace: bool = False) -> PlanImportReport:
     """Load a plan file (raises PlanFileError with line and field for a broken file)."""
     require(actor, *PLAN_EDITORS)
     return import_plan(session, actor, load_plan_file(path), replace=replace)
 
 
-def import_plan(session: Session, actor: Actor, plan: PlanSpec, *, replace: bool = False) -> ImportReport:
+def import_plan(session: Session, actor: Actor, plan: PlanSpec, *, replace: bool = False) -> PlanImportReport:
     require(actor, *PLAN_EDITORS)
     report = _import_plan(session, plan, replace)
     if report.outcome != "unchanged":
@@ -72,20 +72,20 @@ def import_plan(session: Session, actor: Actor, plan: PlanSpec, *, replace: bool
     return report
 
 
-def _import_plan(session: Session, plan: PlanSpec, replace: bool) -> ImportReport:
+def _import_plan(session: Session, plan: PlanSpec, replace: bool) -> PlanImportReport:
     existing = session.get(PlanPeriod, plan.period_id)
     if existing is not None:
         if existing.content_hash == plan.content_hash:
             return _report(plan, "unchanged")
         if not replace:
-            raise Refused(
+            raise EvidenceRefused(
                 f"Plan {plan.period_id} is already loaded and this file is different. A year's plan is kept as it "
                 f"was so the board's record stays true. To correct a plan that has no evidence yet, import it "
                 f"again with --replace; for a new year, give the file a new period id (e.g. the next year).")
         evidence = period_evidence_counts(session, plan.period_id)
         if any(evidence.values()):
             held = ", ".join(f"{n} {what}" for what, n in evidence.items() if n)
-            raise Refused(
+            raise EvidenceRefused(
                 f"Plan {plan.period_id} already has evidence ({held}), so it cannot be replaced. Change it in "
                 f"the Priorities page instead, or load the changes as a new period.")
         session.delete(existing)
@@ -113,12 +113,12 @@ def _import_plan(session: Session, plan: PlanSpec, replace: bool) -> ImportRepor
     return _report(plan, "replaced" if existing is not None else "created")
 
 
-def _report(plan: PlanSpec, outcome: str) -> ImportReport:
-    return ImportReport(plan.period_id, outcome, len(plan.priorities), sum(len(p.actions) for p in plan.priorities),
+def _report(plan: PlanSpec, outcome: str) -> PlanImportReport:
+    return PlanImportReport(plan.period_id, outcome, len(plan.priorities), sum(len(p.actions) for p in plan.priorities),
                         sum(len(p.measures) for p in plan.priorities))
 
 
-def seed_default_plan(session: Session, actor: Actor, definitions_dir: Path) -> ImportReport | None:
+def seed_default_plan(session: Session, actor: Actor, definitions_dir: Path) -> PlanImportReport | None:
     """Load the built-in 2020/21 plan on first start; never replaces anything already there."""
     require(actor, *PLAN_EDITORS)
     path = Path(definitions_dir) / DEFAULT_PLAN_FILE
@@ -170,7 +170,7 @@ def _period(session: Session, period_id: str | None) -> PlanPeriod:
     period = session.get(PlanPeriod, period_id) if period_id else current_period(session)
     if period is None:
         known = ", ".join(p.id for p in list_periods(session)) or "none yet"
-        raise NotFound(f"There is no plan period '{period_id or 'current'}'. Periods: {known}. "
+        raise EvidenceNotFound(f"There is no plan period '{period_id or 'current'}'. Periods: {known}. "
                        f"Load one with `voice priorities import FILE.yaml`.")
     return period
 
@@ -183,7 +183,7 @@ def priorities_of(session: Session, period_id: str | None = None) -> list[Priori
 def get_priority(session: Session, priority_id: int) -> Priority:
     priority = session.get(Priority, priority_id)
     if priority is None:
-        raise NotFound(f"There is no priority with id {priority_id}. Choose one from the Priorities page.")
+        raise EvidenceNotFound(f"There is no priority with id {priority_id}. Choose one from the Priorities page.")
     return priority
 
 
@@ -191,17 +191,17 @@ def find_priority(session: Session, key: str, period_id: str | None = None) -> P
     period = _period(session, period_id)
     priority = session.scalars(select(Priority).where(Priority.period_id == period.id, Priority.key == key)).first()
     if priority is None:
-        raise NotFound(_unknown_key_message(session, key, period.id))
+        raise EvidenceNotFound(_unknown_key_message(session, key, period.id))
     return priority
 
 
 def check_priority_keys(session: Session, period_id: str, keys: Iterable[str]) -> list[str]:
-    """The keys, de-duplicated in order, if each names a priority of `period_id`; else Refused."""
+    """The keys, de-duplicated in order, if each names a priority of `period_id`; else EvidenceRefused."""
     own = set(session.scalars(select(Priority.key).where(Priority.period_id == period_id)))
     out: list[str] = []
     for key in keys:
         if key not in own:
-            raise Refused(_unknown_key_message(session, key, period_id))
+            raise EvidenceRefused(_unknown_key_message(session, key, period_id))
         if key not in out:
             out.append(key)
     return out
@@ -237,7 +237,7 @@ def delete_priority(session: Session, actor: Actor, priority_id: int) -> None:
     counts = priority_evidence_counts(session, priority)
     if any(counts.values()):
         held = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-        raise Refused(
+        raise EvidenceRefused(
             f"'{priority.title}' has evidence linked to it ({held}), so it stays in plan {priority.period_id}: "
             f"the board's record of what young people said must not lose its place. To drop it from next "
             f"year's plan, load the new year without it.")
@@ -256,7 +256,7 @@ def add_action(session: Session, actor: Actor, priority_id: int, **columns: str)
     priority = get_priority(session, priority_id)
     values = _action_values(columns)
     if not values.get("what"):
-        raise Refused('Say what will be done ("What are we going to do?") before adding the action.')
+        raise EvidenceRefused('Say what will be done ("What are we going to do?") before adding the action.')
     action = PlanAction(priority_id=priority.id, position=len(priority.actions), updated_by=actor.username,
                         updated_at=utcnow(), **values)
     session.add(action)
@@ -269,10 +269,10 @@ def update_action(session: Session, actor: Actor, action_id: int, **columns: str
     require(actor, *PLAN_EDITORS)
     action = session.get(PlanAction, action_id)
     if action is None:
-        raise NotFound(f"There is no action with id {action_id}.")
+        raise EvidenceNotFound(f"There is no action with id {action_id}.")
     values = _action_values(columns)
     if "what" in values and not values["what"]:
-        raise Refused('An action needs its "What are we going to do?". To remove the action, delete it instead.')
+        raise EvidenceRefused('An action needs its "What are we going to do?". To remove the action, delete it instead.')
     for name, value in values.items():
         setattr(action, name, value)
     action.updated_by, action.updated_at = actor.username, utcnow()
@@ -284,7 +284,7 @@ def update_action(session: Session, actor: Actor, action_id: int, **columns: str
 def _action_values(columns: dict[str, str]) -> dict[str, str]:
     unknown = set(columns) - set(ACTION_FIELDS)
     if unknown:
-        raise Refused(f"Actions have the plan's columns only ({', '.join(ACTION_FIELDS)}), not {', '.join(unknown)}.")
+        raise EvidenceRefused(f"Actions have the plan's columns only ({', '.join(ACTION_FIELDS)}), not {', '.join(unknown)}.")
     return {k: _clean(v) for k, v in columns.items()}
 
 
@@ -309,10 +309,10 @@ def set_rag(session: Session, actor: Actor, priority_id: int, status: str, ratio
     require(actor, *PLAN_EDITORS)
     priority = get_priority(session, priority_id)
     if status not in RAG_STATUSES:
-        raise Refused(f"RAG status must be one of {', '.join(RAG_STATUSES)}, not '{status}'.")
+        raise EvidenceRefused(f"RAG status must be one of {', '.join(RAG_STATUSES)}, not '{status}'.")
     rationale = _clean(rationale)
     if not rationale:
-        raise Refused("Say why you chose this status: the board will ask, and the next person needs to know.")
+        raise EvidenceRefused("Say why you chose this status: the board will ask, and the next person needs to know.")
     row = RagStatus(priority_id=priority.id, status=status, rationale=rationale, set_by=actor.username,
                     set_at=at or utcnow())
     session.add(row)
@@ -356,11 +356,11 @@ def add_measure(session: Session, actor: Actor, priority_id: int, *, survey_id: 
     priority = get_priority(session, priority_id)
     options = [o for o in dict.fromkeys(option_ids) if o]
     if polarity not in POLARITIES:
-        raise Refused(f"Polarity must be one of {', '.join(POLARITIES)}: which way should this figure move?")
+        raise EvidenceRefused(f"Polarity must be one of {', '.join(POLARITIES)}: which way should this figure move?")
     if not _clean(label):
-        raise Refused('Give the measure a label people will understand, e.g. "% who felt unsafe online".')
+        raise EvidenceRefused('Give the measure a label people will understand, e.g. "% who felt unsafe online".')
     if not options:
-        raise Refused("Choose the answer(s) the measure counts, e.g. 'yes'.")
+        raise EvidenceRefused("Choose the answer(s) the measure counts, e.g. 'yes'.")
     _check_question(session, survey_id, question_id, options)
     row = Measure(priority_id=priority.id, survey_id=survey_id, question_id=question_id, option_ids=options,
                   label=_clean(label), polarity=polarity, created_by=actor.username)
@@ -377,18 +377,18 @@ def _check_question(session: Session, survey_id: str, question_id: str, options:
     try:
         _, survey = get_survey(session, survey_id)
     except UnknownSurvey as exc:
-        raise Refused(str(exc)) from None
+        raise EvidenceRefused(str(exc)) from None
     question = survey.question(question_id)
     if question is None or not question.is_closed:
         closed = ", ".join(q.id for q in survey.questions if q.is_closed)
-        raise Refused(f"'{question_id}' is not a question with answers to count in {survey_id}. Choose one of: {closed}.")
+        raise EvidenceRefused(f"'{question_id}' is not a question with answers to count in {survey_id}. Choose one of: {closed}.")
     missing = [o for o in options if question.option(o) is None]
     if missing:
-        raise Refused(f"{question_id} has no answer {', '.join(missing)}. Its answers: "
+        raise EvidenceRefused(f"{question_id} has no answer {', '.join(missing)}. Its answers: "
                       f"{', '.join(o.id for o in question.options)}.")
     if question.type == "multi" and len(options) > 1:
         # One person can tick several: adding counts would count them twice.
-        raise Refused("For a tick-all-that-apply question a measure counts one answer. Make one measure per answer.")
+        raise EvidenceRefused("For a tick-all-that-apply question a measure counts one answer. Make one measure per answer.")
 
 
 def measures_of(session: Session, priority_id: int) -> list[MeasureInfo]:
@@ -408,7 +408,7 @@ def link_quote(session: Session, actor: Actor, quote_id: int, keys: Iterable[str
     require(actor, *PLAN_EDITORS)
     quote = session.get(Quote, quote_id)
     if quote is None:
-        raise NotFound(f"There is no quote with id {quote_id}.")
+        raise EvidenceNotFound(f"There is no quote with id {quote_id}.")
     quote.priority_ids = check_priority_keys(session, _period(session, period_id).id, keys)
     session.flush()
     record(session, actor, "quote_priorities_linked", "quote", quote.id, priorities=list(quote.priority_ids))

@@ -26,6 +26,7 @@ from voice.analysis.review import (
     AnswerFilter, apply_filter, effective_themes, question_texts, visible_to_facilitators,
 )
 from voice.db import utcnow
+from voice.errors import Invalid, NotFound
 from voice.evidence.redaction import redact
 from voice.models import (
     Answer, Campaign, Group, Quote, Response, SurveyRecord, SurveyVersion, TextAnalysis, ThemeReview, YouSaidWeDid,
@@ -42,7 +43,7 @@ MIN_GROUP_FOR_DETAIL = 10  # below this, a school name or exact age could point 
 MAX_QUOTE_CHARS = 1000
 
 
-class QuoteRefused(ValueError):
+class QuoteRefused(Invalid):
     """The answer cannot become a quote; the message says why, for the facilitator."""
 
 
@@ -153,7 +154,7 @@ def quote_candidates(session: Session, actor: Actor, filters: AnswerFilter | Non
     QUOTE_STATES: not quoted yet (default), answers with a draft, approved or withdrawn quote, or any."""
     require(actor, FACILITATOR)
     if quoted not in QUOTE_STATES:
-        raise ValueError(f"'{quoted}' is not one of {', '.join(QUOTE_STATES)}.")
+        raise Invalid(f"'{quoted}' is not one of {', '.join(QUOTE_STATES)}.")
     query = (select(Answer.id, Answer.text, SurveyRecord.title, Response.survey_version_id, Answer.question_id,
                     Campaign.title, Campaign.name, TextAnalysis.sentiment, Quote.id, Quote.status)
              .join(TextAnalysis, TextAnalysis.answer_id == Answer.id)
@@ -249,7 +250,7 @@ def _places(session: Session) -> list[str]:
 
 def _log_changes(changes, by: str, at: datetime) -> list[dict]:
     # The words removed are not kept: they may be the very name the redaction hides.
-    # start/end are offsets in the original answer (voice.evidence.redaction.Change).
+    # start/end are offsets in the original answer (voice.evidence.redaction.RedactionChange).
     return [{"kind": c.kind, "original_length": len(c.original), "replacement": c.replacement, "start": c.start,
              "end": c.end, "by": by, "at": at.isoformat(timespec="seconds")} for c in changes]
 
@@ -302,7 +303,7 @@ def make_quote(session: Session, actor: Actor, answer_id: int, theme_ids: Iterab
 def _quote(session: Session, quote_id: int) -> Quote:
     quote = session.get(Quote, quote_id)
     if quote is None:
-        raise LookupError("That quote is no longer there (it was discarded, or its answer was erased).")
+        raise NotFound("That quote is no longer there (it was discarded, or its answer was erased).")
     return quote
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Change", "Redaction", "redact", "REPLACEMENTS", "COMMON_FIRST_NAMES"]
+__all__ = ["RedactionChange", "Redaction", "redact", "REPLACEMENTS", "COMMON_FIRST_NAMES"]
 
 REPLACEMENTS = {
     "name": "[name]", "phone": "[phone number]", "email": "[email]", "link": "[link]",
@@ -22,7 +22,7 @@ REPLACEMENTS = {
 
 
 @dataclass(frozen=True)
-class Change:
+class RedactionChange:
     kind: str  # a key of REPLACEMENTS
     original: str
     replacement: str
@@ -33,7 +33,7 @@ class Change:
 @dataclass(frozen=True)
 class Redaction:
     text: str
-    changes: tuple[Change, ...]
+    changes: tuple[RedactionChange, ...]
 
 
 # Common first names in England and Wales (ONS baby-name lists across the
@@ -148,7 +148,7 @@ def redact(text: str, names: Iterable[str] = (), places: Iterable[str] = ()) -> 
         chosen.append((start, end, kind))
 
     out: list[str] = []
-    changes: list[Change] = []
+    changes: list[RedactionChange] = []
     pos = 0
     for start, end, kind in chosen:
         original = text[start:end]
@@ -158,7 +158,7 @@ def redact(text: str, names: Iterable[str] = (), places: Iterable[str] = ()) -> 
             original = original[:-1]
         out.append(text[pos:start])
         out.append(REPLACEMENTS[kind])
-        changes.append(Change(kind, original, REPLACEMENTS[kind], start, end))
+        changes.append(RedactionChange(kind, original, REPLACEMENTS[kind], start, end))
         pos = end
     out.append(text[pos:])
     return Redaction("".join(out), tuple(changes))

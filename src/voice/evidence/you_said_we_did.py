@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voice.db import utcnow
-from voice.evidence.errors import NotFound, Refused
+from voice.evidence.errors import EvidenceNotFound, EvidenceRefused
 from voice.evidence.priorities import _clean, _period, check_priority_keys, known_theme_ids
 from voice.models import Campaign, Group, Quote, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
@@ -127,7 +127,7 @@ def update_item(session: Session, actor: Actor, item_id: int, *, codebook=None, 
     item = _item(session, item_id)
     _apply(session, item, fields, codebook)
     if item.published and not item.we_did:
-        raise Refused('A published item needs its "we did". Write what was done, or unpublish the item first.')
+        raise EvidenceRefused('A published item needs its "we did". Write what was done, or unpublish the item first.')
     item.updated_at = utcnow()
     session.flush()
     record(session, actor, "yswd_updated", "yswd_item", item.id, fields=sorted(fields), status=item.status)
@@ -141,11 +141,11 @@ def publish_item(session: Session, actor: Actor, item_id: int, at: datetime | No
     if item.published:
         return item_view(session, item)
     if not item.we_did.strip():
-        raise Refused('This item has no "we did" yet. Write what the partnership did (or will do, or why it '
+        raise EvidenceRefused('This item has no "we did" yet. Write what the partnership did (or will do, or why it '
                       'couldn\'t) before publishing: young people should never see a question with no answer.')
     unapproved = _unapproved(session, item.quote_ids or [])
     if unapproved:
-        raise Refused("One of the linked quotes is no longer approved. Remove it from the item, or approve it "
+        raise EvidenceRefused("One of the linked quotes is no longer approved. Remove it from the item, or approve it "
                       "again on the Quotes page, then publish.")
     item.published, item.published_at, item.published_by = True, at or utcnow(), actor.username
     session.flush()
@@ -172,7 +172,7 @@ def delete_item(session: Session, actor: Actor, item_id: int) -> None:
     if item is None:
         return
     if item.published:
-        raise Refused("This item is published. Unpublish it first, so young people are not left with a broken link.")
+        raise EvidenceRefused("This item is published. Unpublish it first, so young people are not left with a broken link.")
     session.delete(item)
     session.flush()
     record(session, actor, "yswd_deleted", "yswd_item", item_id)
@@ -181,14 +181,14 @@ def delete_item(session: Session, actor: Actor, item_id: int) -> None:
 def _item(session: Session, item_id: int) -> YouSaidWeDid:
     item = session.get(YouSaidWeDid, item_id)
     if item is None:
-        raise NotFound(f'There is no "you said, we did" item with id {item_id}.')
+        raise EvidenceNotFound(f'There is no "you said, we did" item with id {item_id}.')
     return item
 
 
 def _apply(session: Session, item: YouSaidWeDid, fields: dict, codebook) -> None:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise Refused(f"Items have no field {', '.join(sorted(unknown))}. Fields: {', '.join(EDITABLE)}.")
+        raise EvidenceRefused(f"Items have no field {', '.join(sorted(unknown))}. Fields: {', '.join(EDITABLE)}.")
     if "period_id" in fields:
         item.period_id = _period(session, fields["period_id"]).id
         if "priority_ids" not in fields:
@@ -197,28 +197,28 @@ def _apply(session: Session, item: YouSaidWeDid, fields: dict, codebook) -> None
         if name in fields:
             setattr(item, name, _clean(fields[name]))
     if not item.you_said:
-        raise Refused('Write what young people said, in their own terms, e.g. "You said online bullying '
+        raise EvidenceRefused('Write what young people said, in their own terms, e.g. "You said online bullying '
                       'affects your mental health".')
     for name in ("raised_at", "responded_at", "due"):
         if name in fields:
             setattr(item, name, _as_date(fields[name], name))
     if item.raised_at is None:
-        raise Refused("Give the date young people said it (raised on).")
+        raise EvidenceRefused("Give the date young people said it (raised on).")
     if "status" in fields:
         if fields["status"] not in YSWD_STATUSES:
-            raise Refused(f"Status must be one of {', '.join(YSWD_STATUSES)}.")
+            raise EvidenceRefused(f"Status must be one of {', '.join(YSWD_STATUSES)}.")
         item.status = fields["status"]
     if item.status == "not_possible" and not item.not_possible_reason:
-        raise Refused("Say why it wasn't possible, in words a young person would understand: being told why "
+        raise EvidenceRefused("Say why it wasn't possible, in words a young person would understand: being told why "
                       "matters as much as being told no.")
     if item.status == "done" and not item.we_did:
-        raise Refused('Write what was done in "we did" before marking the item done.')
+        raise EvidenceRefused('Write what was done in "we did" before marking the item done.')
     if item.we_did and item.responded_at is None:
         item.responded_at = utcnow().date()  # the day the answer was written: it stops the waiting clock
     if item.responded_at is not None and item.responded_at < item.raised_at:
-        raise Refused("The answer date is before the date young people raised it. Check both dates.")
+        raise EvidenceRefused("The answer date is before the date young people raised it. Check both dates.")
     if item.due is not None and item.due < item.raised_at:
-        raise Refused("The due date is before the date young people raised it. Check both dates.")
+        raise EvidenceRefused("The due date is before the date young people raised it. Check both dates.")
     if "audience" in fields:
         item.audience = _audience(session, fields["audience"])
     if "campaign" in fields:
@@ -243,7 +243,7 @@ def _as_date(value, name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise Refused(f"'{value}' is not a date for {name}: use YYYY-MM-DD.") from None
+        raise EvidenceRefused(f"'{value}' is not a date for {name}: use YYYY-MM-DD.") from None
 
 
 def _audience(session: Session, audience: str) -> str:
@@ -255,7 +255,7 @@ def _audience(session: Session, audience: str) -> str:
 def _group(session: Session, code: str) -> Group:
     group = session.scalars(select(Group).where(Group.code == str(code).strip().upper())).first()
     if group is None:
-        raise Refused(f"There is no group with code '{code}'. Use a school or group code from the groups list, "
+        raise EvidenceRefused(f"There is no group with code '{code}'. Use a school or group code from the groups list, "
                       f"or '{AUDIENCE_YPAG}' / '{AUDIENCE_ALL}' for the audience.")
     return group
 
@@ -264,7 +264,7 @@ def _campaign(session: Session, name: str | None) -> str | None:
     if not name:
         return None
     if session.scalars(select(Campaign.id).where(Campaign.name == name)).first() is None:
-        raise Refused(f"There is no campaign called '{name}'. Choose one from the campaigns list.")
+        raise EvidenceRefused(f"There is no campaign called '{name}'. Choose one from the campaigns list.")
     return name
 
 
@@ -273,7 +273,7 @@ def _themes(theme_ids: Iterable[str], codebook) -> list[str]:
     ids = list(dict.fromkeys(theme_ids))
     unknown = [t for t in ids if t not in known]
     if unknown:
-        raise Refused(f"Theme {', '.join(unknown)} is not in the codebook. Themes: {', '.join(known) or 'none'}.")
+        raise EvidenceRefused(f"Theme {', '.join(unknown)} is not in the codebook. Themes: {', '.join(known) or 'none'}.")
     return ids
 
 
@@ -282,10 +282,10 @@ def _quotes(session: Session, quote_ids: Iterable[int]) -> list[int]:
     rows = {q.id: q for q in session.scalars(select(Quote).where(Quote.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in rows]
     if missing:
-        raise Refused(f"There is no quote {', '.join(map(str, missing))}.")
+        raise EvidenceRefused(f"There is no quote {', '.join(map(str, missing))}.")
     drafts = [i for i in ids if rows[i].status != QUOTE_APPROVED]
     if drafts:
-        raise Refused(f"Quote {', '.join(map(str, drafts))} is not approved yet. Approve it in the quotes "
+        raise EvidenceRefused(f"Quote {', '.join(map(str, drafts))} is not approved yet. Approve it in the quotes "
                       f"workspace first, or choose an approved quote: only approved quotes leave the workspace.")
     return ids
 

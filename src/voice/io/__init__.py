@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Union
 
+from voice.errors import Invalid
+
 Source = Union[str, Path, IO[str], IO[bytes]]
 
 
 @dataclass(frozen=True, order=True)
-class Problem:
+class LineProblem:
     line: int  # file line, the header being line 1
     column: str  # the column's header name, or "" for the whole row
     message: str
@@ -27,20 +29,20 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class ImportRejected(ValueError):
+class ImportRejected(Invalid):
     """A file with problems: nothing from it was saved. `.problems` lists every one, in file order."""
 
-    def __init__(self, problems: list[Problem], what: str = "file"):
-        self.problems = sorted(problems)
-        lines = {p.line for p in self.problems}
-        super().__init__(
-            f"Nothing was imported: the {what} has {len(self.problems)} problem(s) on {len(lines)} line(s). "
-            "Fix them and import the whole file again.\n" + "\n".join(f"  {p}" for p in self.problems[:20])
-            + (f"\n  … and {len(self.problems) - 20} more" if len(self.problems) > 20 else "")
-        )
+    def __init__(self, problems: list[LineProblem], what: str = "file"):
+        problems = sorted(problems)
+        lines = {p.line for p in problems}
+        super().__init__(problems, (
+            f"Nothing was imported: the {what} has {len(problems)} problem(s) on {len(lines)} line(s). "
+            "Fix them and import the whole file again.\n" + "\n".join(f"  {p}" for p in problems[:20])
+            + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else "")
+        ))
 
 
-class FileNotReadable(ValueError):
+class FileNotReadable(Invalid):
     """The file is missing or is not UTF-8 text."""
 
 

@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from voice.errors import NotFound
 from voice.evidence.impact import MeasureTrend, measure_trend
 from voice.evidence.priorities import RagEntry, _period, list_periods, priority_evidence
 from voice.evidence.quotes import ApprovedQuote, approved_quotes
@@ -56,7 +57,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
-class CampaignSummary:
+class BoardCampaignSummary:
     name: str
     title: str
     survey_id: str
@@ -167,7 +168,7 @@ class BoardOverview:
     period_title: str
     starts: date
     ends: date
-    campaigns: list[CampaignSummary]  # the period's waves
+    campaigns: list[BoardCampaignSummary]  # the period's waves
     young_people: Headcount  # in all of them (suppressed with the waves' own counts)
     commenters: int | None
     themes: list[ThemeFigure]  # every theme with anything to show, most mentioned first
@@ -234,7 +235,7 @@ class BoardOverview:
         for card in self.priorities:
             if str(key_or_id) in (card.key, str(card.id)):
                 return card
-        raise LookupError(f"No priority '{key_or_id}' in {self.period_id}. "
+        raise NotFound(f"No priority '{key_or_id}' in {self.period_id}. "
                           f"Priorities: {', '.join(c.key for c in self.priorities)}.")
 
 
@@ -311,7 +312,7 @@ def _counted(session: Session, campaigns: Sequence[Campaign]) -> dict[int, int]:
 
 
 def _campaign_summaries(session: Session, campaigns: Sequence[Campaign],
-                        counts: dict[int, int]) -> tuple[list[CampaignSummary], Headcount]:
+                        counts: dict[int, int]) -> tuple[list[BoardCampaignSummary], Headcount]:
     """Per wave, its young people, and the total: suppressed together (voice.stats.headcounts)."""
     ids = [c.id for c in campaigns]
     answering = dict(session.execute(
@@ -323,7 +324,7 @@ def _campaign_summaries(session: Session, campaigns: Sequence[Campaign],
         .group_by(CampaignGroup.campaign_id)).all()) if ids else {}
     titles = survey_titles(session)
     total, each = headcounts([counts.get(c.id, 0) for c in campaigns])
-    summaries = [CampaignSummary(
+    summaries = [BoardCampaignSummary(
         name=c.name, title=c.title or c.name, survey_id=c.survey_id, survey_title=titles.get(c.survey_id, c.survey_id),
         opens=c.opens_at.date() if c.opens_at else None, closes=c.closes_at.date() if c.closes_at else None,
         dates=date_words(c), groups=max(invited.get(c.id, 0), answering.get(c.id, 0)), young_people=n,
@@ -434,7 +435,7 @@ def status_words(status: str) -> str:
 
 
 __all__ = [
-    "BOARD_ROLES", "BoardOverview", "CampaignSummary", "MeasureTrend", "PriorityCard", "QuestionFigure",
+    "BOARD_ROLES", "BoardOverview", "BoardCampaignSummary", "MeasureTrend", "PriorityCard", "QuestionFigure",
     "SENTIMENTS", "SentimentShare", "ThemeFigure", "base_group", "board_overview", "campaigns_in_scope",
     "latest_wave", "period_ids", "quotes_for_priority", "status_words", "theme_rows",
 ]

@@ -22,7 +22,7 @@ def register_board() -> None:
 def run_board(args: argparse.Namespace) -> int:
     from voice.config import get_settings
     from voice.db import get_engine, session_scope
-    from voice.evidence.errors import NotFound
+    from voice.evidence.errors import EvidenceNotFound
     from voice.reports.board_report import UnknownFormat, format_for, write_board_report
     from voice.security.access import SYSTEM
 
@@ -41,7 +41,7 @@ def run_board(args: argparse.Namespace) -> int:
         try:
             # The operator on the server may read everything (SYSTEM), as with every other command.
             path = write_board_report(session, SYSTEM, args.out, args.period, progress=progress)
-        except NotFound as exc:
+        except EvidenceNotFound as exc:
             print(str(exc), file=sys.stderr)
             return 2
     print(f"Wrote the board report to {path} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)

@@ -21,6 +21,7 @@ from typing import Callable, Sequence, Union
 
 from sqlalchemy.orm import Session
 
+from voice.errors import Invalid
 from voice.evidence.impact import MEASURE_COLUMNS, MeasureTrend, measure_table
 from voice.reports.board import BoardOverview, PriorityCard, ThemeFigure, board_overview, status_words, theme_rows
 from voice.security.access import Actor
@@ -35,7 +36,7 @@ ProgressCallback = Callable[[str, int, int], None]
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(Invalid):
     pass
 
 

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy.orm import Session
 
-from voice.evidence.errors import Refused
+from voice.evidence.errors import EvidenceRefused
 from voice.evidence.you_said_we_did import ItemView, list_items
 from voice.help_numbers import YOUNG_PEOPLE_LINES
 
@@ -21,7 +21,7 @@ def yswd_sheet_pdf(session: Session, *, campaign: str | None = None, group: str 
                    today: date | None = None) -> bytes:
     """The sheet as PDF bytes. Give a campaign name or a group code (one of them)."""
     if bool(campaign) == bool(group):
-        raise Refused("Make a sheet for one campaign or one group: give --campaign NAME or --group CODE.")
+        raise EvidenceRefused("Make a sheet for one campaign or one group: give --campaign NAME or --group CODE.")
     items = list_items(session, published_only=True, campaign=campaign, group=group, today=today)
     subtitle = f"Campaign {campaign}" if campaign else f"Group {group.upper()}"
     return render_sheet(items, subtitle, today or date.today())

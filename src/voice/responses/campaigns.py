@@ -12,6 +12,7 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from voice.errors import Invalid, NotFound
 from voice.models import Campaign, CampaignGroup, Group, SurveyRecord
 from voice.surveys.registry import UnknownSurvey, list_survey_ids
 
@@ -19,11 +20,11 @@ NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_MAX = 80
 
 
-class CampaignError(ValueError):
+class CampaignError(Invalid):
     """A campaign that cannot be created as asked; the message says what to change."""
 
 
-class CampaignNotFound(LookupError):
+class CampaignNotFound(NotFound):
     def __init__(self, name: str, known: list[str], survey_id: str | None = None):
         self.name, self.known = name, known
         scope = f" for survey '{survey_id}'" if survey_id else ""

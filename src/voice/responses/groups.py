@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from voice.io import ImportRejected, Problem, Source, csv_records, open_text
+from voice.io import ImportRejected, LineProblem, Source, csv_records, open_text
 from voice.models import Group
 
 COLUMNS = ("code", "name", "area", "type")
@@ -72,20 +72,20 @@ def import_groups(session: Session, path: Source) -> ImportSummary:
     return summary
 
 
-def _read_rows(stream) -> tuple[list[dict], list[Problem]]:
-    problems: list[Problem] = []
+def _read_rows(stream) -> tuple[list[dict], list[LineProblem]]:
+    problems: list[LineProblem] = []
     records = csv_records(stream)
     first = next(records, None)
     if first is None:
-        return [], [Problem(1, "", "The file is empty. The first line must be the header: code,name,area,type.")]
+        return [], [LineProblem(1, "", "The file is empty. The first line must be the header: code,name,area,type.")]
     header = [h.strip().lower() for h in first[1]]
     missing = [c for c in ("code", "name") if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing:
-        problems.append(Problem(1, "", f"The header needs the column(s) {', '.join(missing)}. "
+        problems.append(LineProblem(1, "", f"The header needs the column(s) {', '.join(missing)}. "
                                        "Expected: code,name,area,type."))
     for name in unknown:
-        problems.append(Problem(1, name, f"Unknown column '{name}'. The columns are: {', '.join(COLUMNS)}."))
+        problems.append(LineProblem(1, name, f"Unknown column '{name}'. The columns are: {', '.join(COLUMNS)}."))
     if missing or unknown:
         return [], problems
 
@@ -95,7 +95,7 @@ def _read_rows(stream) -> tuple[list[dict], list[Problem]]:
         if not any(c.strip() for c in cells):
             continue  # blank lines are harmless
         if len(cells) != len(header):
-            problems.append(Problem(line, "", f"This row has {len(cells)} cells but the header has {len(header)}. "
+            problems.append(LineProblem(line, "", f"This row has {len(cells)} cells but the header has {len(header)}. "
                                               "A comma inside a name needs the name in double quotes."))
             continue
         row = {h: c.strip() for h, c in zip(header, cells)}
@@ -103,27 +103,27 @@ def _read_rows(stream) -> tuple[list[dict], list[Problem]]:
         area, kind = row.get("area", ""), (row.get("type", "") or "school").lower()
         bad = False
         if not code:
-            problems.append(Problem(line, "code", "The code is missing. Every group needs a short code, e.g. HILL01."))
+            problems.append(LineProblem(line, "code", "The code is missing. Every group needs a short code, e.g. HILL01."))
             bad = True
         elif len(code) > CODE_MAX or not CODE_PATTERN.match(code):
-            problems.append(Problem(line, "code", f"'{code}' can't be used as a code: use up to {CODE_MAX} letters, "
+            problems.append(LineProblem(line, "code", f"'{code}' can't be used as a code: use up to {CODE_MAX} letters, "
                                                   "digits, - or _ (no spaces), because it goes into survey links."))
             bad = True
         elif code.lower() in seen:
-            problems.append(Problem(line, "code", f"The code '{code}' is already used on line {seen[code.lower()]} "
+            problems.append(LineProblem(line, "code", f"The code '{code}' is already used on line {seen[code.lower()]} "
                                                   "of this file. Each group needs its own code."))
             bad = True
         if not name:
-            problems.append(Problem(line, "name", "The name is missing."))
+            problems.append(LineProblem(line, "name", "The name is missing."))
             bad = True
         elif len(name) > NAME_MAX:
-            problems.append(Problem(line, "name", f"The name is {len(name)} characters; the most is {NAME_MAX}."))
+            problems.append(LineProblem(line, "name", f"The name is {len(name)} characters; the most is {NAME_MAX}."))
             bad = True
         if len(area) > AREA_MAX:
-            problems.append(Problem(line, "area", f"The area is {len(area)} characters; the most is {AREA_MAX}."))
+            problems.append(LineProblem(line, "area", f"The area is {len(area)} characters; the most is {AREA_MAX}."))
             bad = True
         if kind not in GROUP_TYPES:
-            problems.append(Problem(line, "type", f"'{kind}' is not a group type. Use one of: {', '.join(GROUP_TYPES)}."))
+            problems.append(LineProblem(line, "type", f"'{kind}' is not a group type. Use one of: {', '.join(GROUP_TYPES)}."))
             bad = True
         if code and code.lower() not in seen:
             seen[code.lower()] = line

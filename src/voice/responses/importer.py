@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voice.db import utcnow
-from voice.io import FileNotReadable, ImportRejected, Problem, Source, csv_records, estimate_records, open_text
+from voice.io import FileNotReadable, ImportRejected, LineProblem, Source, csv_records, estimate_records, open_text
 from voice.io.safe_csv import restore
 from voice.models import Campaign, Group
 from voice.responses.answers import AnswerValue, clean_value
@@ -39,11 +39,11 @@ IGNORED_COLUMNS = ("response_id", "campaign")  # what the exporter adds; the tar
 PROGRESS_EVERY = 1000  # rows between progress callbacks
 DATE_EXAMPLE = "for example 2016-03-01 or 2016-03-01T09:30:00Z"
 
-__all__ = ["ImportRejected", "ImportReport", "Problem", "import_responses"]
+__all__ = ["ImportRejected", "ResponseImportReport", "LineProblem", "import_responses"]
 
 
 @dataclass
-class ImportReport:
+class ResponseImportReport:
     survey_id: str
     survey_revision: int  # the survey version the answers were checked against and stored with
     campaign: str
@@ -58,7 +58,7 @@ class ImportReport:
 
 
 def import_responses(session: Session, survey_id: str, source: Source, campaign_name: str,
-                     progress: ProgressCallback | None = None) -> ImportReport:
+                     progress: ProgressCallback | None = None) -> ResponseImportReport:
     """Check every row of `source` and, only if all are good, store them as submitted responses.
 
     Raises ImportRejected (with `.problems`) for a bad file, UnknownSurvey for an unknown survey,
@@ -72,7 +72,7 @@ def import_responses(session: Session, survey_id: str, source: Source, campaign_
     try:
         with session.begin_nested():  # anything written is undone if the file turns out bad
             campaign, created = _campaign_for(session, survey_id, campaign_name, source)
-            report = ImportReport(survey_id=survey_id, survey_revision=version.revision, campaign=campaign.name,
+            report = ResponseImportReport(survey_id=survey_id, survey_revision=version.revision, campaign=campaign.name,
                                   campaign_created=created, imported=0)
             problems = _import_rows(session, survey, version, campaign, stream, total, progress, report)
             if problems:
@@ -96,15 +96,15 @@ def _campaign_for(session: Session, survey_id: str, name: str, source: Source) -
 
 
 def _import_rows(session: Session, survey: Survey, version, campaign: Campaign, stream, total: int,
-                 progress: ProgressCallback | None, report: ImportReport) -> list[Problem]:
-    problems: list[Problem] = []
+                 progress: ProgressCallback | None, report: ResponseImportReport) -> list[LineProblem]:
+    problems: list[LineProblem] = []
     pending: list[ResponseRecord] = []
     records = csv_records(stream)
     line = 1
     try:
         first = next(records, None)
         if first is None:
-            return [Problem(1, "", "The file is empty. The first line must be the header: "
+            return [LineProblem(1, "", "The file is empty. The first line must be the header: "
                                    "submitted_at,group, then one column per question id.")]
         checker = RowChecker(survey, _group_ids(session))
         problems.extend(checker.read_header(first[1]))
@@ -123,10 +123,10 @@ def _import_rows(session: Session, survey: Survey, version, campaign: Campaign, 
             if progress is not None and rows_read % PROGRESS_EVERY == 0:
                 progress(rows_read, max(total, rows_read))
     except FileNotReadable as exc:
-        problems.append(Problem(line + 1, "", str(exc)))
+        problems.append(LineProblem(line + 1, "", str(exc)))
         return problems
     if rows_read == 0:
-        problems.append(Problem(2, "", "The file has a header but no responses under it."))
+        problems.append(LineProblem(2, "", "The file has a header but no responses under it."))
     if problems:
         return problems
     if pending:
@@ -158,17 +158,17 @@ class RowChecker:
         self.skip_inputs = sorted(set().union(*(_referenced(q.show_if) for q in survey.questions)))
         self.visible_cache: dict[tuple, frozenset[str]] = {}
 
-    def read_header(self, header: list[str]) -> list[Problem]:
-        problems: list[Problem] = []
+    def read_header(self, header: list[str]) -> list[LineProblem]:
+        problems: list[LineProblem] = []
         names = [h.strip() for h in header]
         self.width = len(names)
         seen: dict[str, int] = {}
         for index, name in enumerate(names):
             if not name:
-                problems.append(Problem(1, f"column {index + 1}", "This column has no name in the header."))
+                problems.append(LineProblem(1, f"column {index + 1}", "This column has no name in the header."))
                 continue
             if name in seen:
-                problems.append(Problem(1, name, f"The column '{name}' appears twice in the header."))
+                problems.append(LineProblem(1, name, f"The column '{name}' appears twice in the header."))
                 continue
             seen[name] = index
             question = self.survey.question(name)
@@ -181,17 +181,17 @@ class RowChecker:
             elif question is not None:
                 self.question_columns.append((index, question))
             else:
-                problems.append(Problem(1, name, f"'{name}' is not a question of {self.survey.id} (the version "
+                problems.append(LineProblem(1, name, f"'{name}' is not a question of {self.survey.id} (the version "
                                                  "served now). Rename or remove the column."))
         if DATE_COLUMN not in seen:
-            problems.append(Problem(1, DATE_COLUMN, "The header needs a 'submitted_at' column: when each set of "
+            problems.append(LineProblem(1, DATE_COLUMN, "The header needs a 'submitted_at' column: when each set of "
                                                     f"answers was given ({DATE_EXAMPLE})."))
         return problems
 
-    def check_row(self, line: int, cells: list[str], problems: list[Problem]) -> ResponseRecord | None:
+    def check_row(self, line: int, cells: list[str], problems: list[LineProblem]) -> ResponseRecord | None:
         """The row as a record, or None after adding its problems to `problems`."""
         if len(cells) != self.width:
-            problems.append(Problem(line, "", f"This row has {len(cells)} cells but the header has {self.width}. "
+            problems.append(LineProblem(line, "", f"This row has {len(cells)} cells but the header has {self.width}. "
                                               "A comma inside an answer needs the answer in double quotes."))
             return None
         before = len(problems)
@@ -215,26 +215,26 @@ class RowChecker:
             return None
         return ResponseRecord(submitted_at=submitted_at, group_id=group_id, answers=answers)
 
-    def _date(self, line: int, cells: list[str], problems: list[Problem]) -> datetime | None:
+    def _date(self, line: int, cells: list[str], problems: list[LineProblem]) -> datetime | None:
         if self.date_index is None:
             return None  # reported once, on the header
         raw = cells[self.date_index].strip()
         if not raw:
-            problems.append(Problem(line, DATE_COLUMN, f"The date is missing ({DATE_EXAMPLE})."))
+            problems.append(LineProblem(line, DATE_COLUMN, f"The date is missing ({DATE_EXAMPLE})."))
             return None
         try:
             when = datetime.fromisoformat(raw)
         except ValueError:
-            problems.append(Problem(line, DATE_COLUMN, f"'{raw}' is not a date in ISO 8601 form ({DATE_EXAMPLE})."))
+            problems.append(LineProblem(line, DATE_COLUMN, f"'{raw}' is not a date in ISO 8601 form ({DATE_EXAMPLE})."))
             return None
         if when.tzinfo is not None:
             when = when.astimezone(timezone.utc).replace(tzinfo=None)  # stored as naive UTC everywhere
         if when > self.latest_allowed:
-            problems.append(Problem(line, DATE_COLUMN, f"{raw} is in the future. Check the date and its year."))
+            problems.append(LineProblem(line, DATE_COLUMN, f"{raw} is in the future. Check the date and its year."))
             return None
         return when
 
-    def _group(self, line: int, cells: list[str], problems: list[Problem]) -> int | None:
+    def _group(self, line: int, cells: list[str], problems: list[LineProblem]) -> int | None:
         if self.group_index is None:
             return None
         code = cells[self.group_index].strip()
@@ -242,11 +242,11 @@ class RowChecker:
             return None
         group_id = self.group_ids.get(code.lower())
         if group_id is None:
-            problems.append(Problem(line, GROUP_COLUMN, f"There is no group with the code '{code}'. Add it first "
+            problems.append(LineProblem(line, GROUP_COLUMN, f"There is no group with the code '{code}'. Add it first "
                                                         "with `voice groups import`, or leave the cell blank."))
         return group_id
 
-    def _answer(self, line: int, question: Question, raw: str, problems: list[Problem]) -> AnswerValue | None:
+    def _answer(self, line: int, question: Question, raw: str, problems: list[LineProblem]) -> AnswerValue | None:
         value: Any = raw
         if question.type == "multi":
             value = [part.strip() for part in raw.split(";") if part.strip()]
@@ -261,7 +261,7 @@ class RowChecker:
                 return clean_value(question, value)
             except AnswerRejected as exc:  # a rule we did not pre-check: its own message still helps
                 message = exc.message
-        problems.append(Problem(line, question.id, message))
+        problems.append(LineProblem(line, question.id, message))
         return None
 
     def _visible(self, answers: dict[str, AnswerValue]) -> frozenset[str]:
@@ -273,7 +273,7 @@ class RowChecker:
                 self.visible_cache[key] = visible
         return visible
 
-    def _skip_logic(self, line: int, answers: dict[str, AnswerValue], problems: list[Problem]) -> None:
+    def _skip_logic(self, line: int, answers: dict[str, AnswerValue], problems: list[LineProblem]) -> None:
         visible = self._visible(answers)
         if visible.issuperset(answers):
             return
@@ -285,7 +285,7 @@ class RowChecker:
             shown = ", ".join(f"{ref} = {_shown_value(answers.get(ref))}"
                               + ("" if ref in visible else " (itself skipped)")
                               for ref in sorted(_referenced(question.show_if)))
-            problems.append(Problem(line, question_id, f"Answered, but the survey skips this question here: it is "
+            problems.append(LineProblem(line, question_id, f"Answered, but the survey skips this question here: it is "
                                                        f"only asked when {rule}, and this row has {shown}."))
 
 

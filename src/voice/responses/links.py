@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from voice.errors import NotFound
 from voice.models import Campaign, CampaignGroup, Group
 from voice.responses.campaigns import create_campaign
 from voice.security.access import Actor, require
@@ -32,7 +33,7 @@ class CampaignLink:
 
 
 @dataclass(frozen=True)
-class CampaignSummary:
+class CampaignLinkSummary:
     id: int
     name: str
     survey_id: str
@@ -65,7 +66,7 @@ def open_campaign(session: Session, actor: Actor, survey_id: str, name: str, ope
     return campaign
 
 
-def list_campaign_summaries(session: Session, actor: Actor, survey_id: str | None = None) -> list[CampaignSummary]:
+def list_campaign_summaries(session: Session, actor: Actor, survey_id: str | None = None) -> list[CampaignLinkSummary]:
     require(actor, *ORGANISERS)
     query = select(Campaign).order_by(Campaign.survey_id, Campaign.is_default, Campaign.name)
     if survey_id:
@@ -74,7 +75,7 @@ def list_campaign_summaries(session: Session, actor: Actor, survey_id: str | Non
     for c in session.scalars(query):
         codes = session.scalars(select(Group.code).join(CampaignGroup, CampaignGroup.group_id == Group.id)
                                 .where(CampaignGroup.campaign_id == c.id).order_by(Group.code))
-        result.append(CampaignSummary(c.id, c.name, c.survey_id, c.title, c.opens_at, c.closes_at, c.is_default,
+        result.append(CampaignLinkSummary(c.id, c.name, c.survey_id, c.title, c.opens_at, c.closes_at, c.is_default,
                                       tuple(codes)))
     return result
 
@@ -84,7 +85,7 @@ def campaign_links(session: Session, actor: Actor, campaign_id: int, base_url: s
     require(actor, *ORGANISERS)
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise LookupError(f"There is no campaign number {campaign_id}.")
+        raise NotFound(f"There is no campaign number {campaign_id}.")
     name = None if campaign.is_default else campaign.name
     groups = list(session.scalars(select(Group).join(CampaignGroup, CampaignGroup.group_id == Group.id)
                                   .where(CampaignGroup.campaign_id == campaign.id).order_by(Group.name)))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voice.errors import Refused
 from voice.security.roles import ADMIN, BOARD, FACILITATOR, ROLES, SAFEGUARDING
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(Refused):
     """The actor lacks every role that would allow this. The message is safe to show."""
 
     def __init__(self, actor: "Actor", roles: tuple[str, ...]):

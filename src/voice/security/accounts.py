@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from voice.db import utcnow
+from voice.errors import Invalid, Refused
 from voice.models import AuditEvent, User
 from voice.security.access import Actor, require
 from voice.security.audit import fingerprint, record
@@ -48,11 +49,11 @@ def _dummy_hash() -> str:
 SIGN_IN_FAILED = "That username and password don't match an account. Please check them and try again."
 
 
-class AccountProblem(ValueError):
+class AccountProblem(Invalid):
     """A request an admin can fix (weak password, unknown role, taken name). The message is safe to show."""
 
 
-class SignInRefused(Exception):
+class SignInRefused(Refused):
     """Sign-in failed. `message` is safe to show; `locked_until` (naive UTC) is set when paused."""
 
     def __init__(self, message: str, locked_until: datetime | None = None):

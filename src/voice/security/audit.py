@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voice.db import utcnow
+from voice.errors import Invalid
 from voice.models import AuditEvent
 from voice.security.access import Actor, require
 from voice.security.roles import ADMIN
@@ -112,7 +113,7 @@ def export_events(session: Session, actor: Actor, path: str | Path, filters: Aud
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValueError("The audit export must end in .csv or .xlsx.")
+        raise Invalid("The audit export must end in .csv or .xlsx.")
     f = filters or AuditFilter()
     rows = list_events(session, actor, AuditFilter(f.actor, f.action, f.target_type, f.since, f.until, limit=None))
     table = [(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.target_type, r.target_id, r.detail_text())

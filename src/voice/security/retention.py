@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from voice.db import after_commit, checkpoint_wal, utcnow
+from voice.errors import NotFound, Refused
 from voice.models import Answer, Quote, Response, SafeguardingItem, SurveyVersion
 from voice.responses.codes import fingerprint_code, normalise_code
 from voice.safeguarding.held import OPEN_STATUSES, held_responses, withheld
@@ -38,14 +39,14 @@ DEFAULT_RETENTION_MONTHS = 24
 HELD_REASON = "a safeguarding item on the response is still open: a lead must close it first"
 
 
-class NothingToErase(LookupError):
+class NothingToErase(NotFound):
     """No sent response has that receipt code. The message is safe to show."""
 
     def __init__(self) -> None:
         super().__init__("No sent answers have that receipt code. Please check the code: it looks like K7QF-M2XD.")
 
 
-class HeldForSafeguarding(PermissionError):
+class HeldForSafeguarding(Refused):
     """The response has an open safeguarding item: it cannot be erased until a lead closes it."""
 
     def __init__(self, item_id: int):

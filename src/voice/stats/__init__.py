@@ -13,7 +13,7 @@ from voice.stats.results import (
     SchoolResults,
     StatsError,
     UnknownBreakdown,
-    UnknownCampaign,
+    UnknownStatsCampaign,
     all_schools_vs_area,
     breakdown_choices,
     campaigns_of,
@@ -38,7 +38,7 @@ from voice.stats.suppression import (
 
 __all__ = [
     "AREA", "GROUP", "MIN_BASE", "NO_VALUE", "SUPPRESSED_TEXT", "CampaignComparison", "ResultRow", "SchoolFigure",
-    "SchoolResults", "StatsError", "UnknownBreakdown", "UnknownCampaign", "all_schools_vs_area",
+    "SchoolResults", "StatsError", "UnknownBreakdown", "UnknownStatsCampaign", "all_schools_vs_area",
     "breakdown_choices", "campaigns_of", "change_in_points", "compare_campaigns", "format_count",
     "format_percent", "free_text_allowed", "option_label", "percentage", "question_results", "resolve_campaign",
     "respondent_counts", "response_count", "school_vs_area", "value_label",

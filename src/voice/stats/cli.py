@@ -87,13 +87,13 @@ def measure_records(session, period_id: str | None, survey_id: str | None) -> li
 
 def _run_measures(args: argparse.Namespace, engine) -> int:
     from voice.db import session_scope
-    from voice.evidence.errors import NotFound
+    from voice.evidence.errors import EvidenceNotFound
     from voice.io.safe_csv import neutralise
 
     try:
         with session_scope(engine) as session:
             records = measure_records(session, args.period, args.survey_id)
-    except NotFound as exc:
+    except EvidenceNotFound as exc:
         print(str(exc), file=sys.stderr)
         return 2
     if args.format == "json":

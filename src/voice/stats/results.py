@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import and_, case, false, func, literal, literal_column, not_, or_, select, true
 from sqlalchemy.orm import Session
 
+from voice.errors import NotFound
 from voice.models import Answer, Campaign, CampaignGroup, Group, Response, SurveyVersion
 from voice.stats.release import counted, release_due, still_open
 from voice.stats.suppression import (
@@ -63,11 +64,11 @@ class ResultRow:
         return asdict(self)
 
 
-class StatsError(LookupError):
+class StatsError(NotFound):
     """A request naming something that does not exist; the message lists what does."""
 
 
-class UnknownCampaign(StatsError):
+class UnknownStatsCampaign(StatsError):
     pass
 
 
@@ -91,7 +92,7 @@ def resolve_campaign(session: Session, survey_id: str, campaign: str | None) -> 
     found = [c for c in campaigns if c.name == campaign]
     if not found:
         names = ", ".join(c.name for c in campaigns) or "none yet"
-        raise UnknownCampaign(f"Survey '{survey_id}' has no campaign called '{campaign}'. Its campaigns: {names}.")
+        raise UnknownStatsCampaign(f"Survey '{survey_id}' has no campaign called '{campaign}'. Its campaigns: {names}.")
     return found
 
 
@@ -418,7 +419,7 @@ def question_results(session: Session, survey_id: str, campaign: str | None = No
     campaign None pools every campaign of the survey: never publish that beside per-campaign figures
     (pooled minus the others would give back a hidden cell); screens and exports name one campaign.
     Rows come per question (survey order), breakdown value, then option (survey order) with
-    prefer-not-to-say last. Raises UnknownSurvey, UnknownCampaign or UnknownBreakdown.
+    prefer-not-to-say last. Raises UnknownSurvey, UnknownStatsCampaign or UnknownBreakdown.
     """
     version, survey = get_survey(session, survey_id)
     check_breakdown(survey, by)
@@ -490,7 +491,7 @@ def compare_campaigns(session: Session, survey_id: str, campaigns: Sequence[str]
                       question_ids: Sequence[str] | None = None) -> list[CampaignComparison]:
     """Wave on wave (e.g. esafety-2016 -> esafety-2017): questions are matched by id, options by id."""
     if not campaigns:
-        raise UnknownCampaign("Name at least one campaign to compare.")
+        raise UnknownStatsCampaign("Name at least one campaign to compare.")
     per_campaign = [
         {(r.question_id, r.option_id, r.by, r.value): r
          for r in question_results(session, survey_id, name, by=by, question_ids=question_ids)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from voice.errors import Invalid
 from voice.stats.results import ResultRow
 from voice.stats.suppression import SUPPRESSED_TEXT, format_count, format_percent
 from voice.surveys.schema import PREFER_NOT_TO_SAY, Survey, tr
@@ -62,7 +63,7 @@ def table_bytes(table: Sequence[Mapping[str, str]], fmt: str, sheet: str = "Resu
         return csv_bytes(header, rows)
     if fmt == "xlsx":
         return xlsx_bytes({sheet: (header, rows)})
-    raise ValueError(f"Results are downloaded as csv or xlsx, not {fmt!r}.")
+    raise Invalid(f"Results are downloaded as csv or xlsx, not {fmt!r}.")
 
 
 __all__ = ["RESULT_COLUMNS", "SUPPRESSED_TEXT", "result_table", "table_bytes"]

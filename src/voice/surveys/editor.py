@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from voice.definitions import Problem
+from voice.errors import Invalid
 from voice.surveys.loader import (
     CODE_EMPTY_SECTION,
     CODE_NO_SECTIONS,
@@ -83,12 +84,11 @@ class EditProblem:
         return f"{place}, {self.field}: {self.message}" if self.field else f"{place}: {self.message}"
 
 
-class EditRefused(ValueError):
+class EditRefused(Invalid):
     """The edit was not made. `.problems` says what to fix."""
 
     def __init__(self, problems: list[EditProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(problems)
 
 
 # --- reading a draft --------------------------------------------------------------------------

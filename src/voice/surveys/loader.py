@@ -105,8 +105,8 @@ CODE_EMPTY_SECTION = "empty_section"
 
 # --- problems ------------------------------------------------------------------------------
 
-# One problem type for every definition file (voice.definitions): file, line, field, code, message.
-SurveyProblem = Problem
+# A survey file's problems are voice.definitions.Problem (file, line, field, code, message); the name
+# SurveyProblem belongs to voice.responses.errors (what a young person can meet).
 
 
 class SurveyFileError(DefinitionError):

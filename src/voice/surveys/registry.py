@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from voice.definitions import content_hash
+from voice.errors import NotFound
 from voice.models import Campaign, SurveyRecord, SurveyVersion
 from voice.surveys.schema import Survey, tr
 
 
-class UnknownSurvey(LookupError):
+class UnknownSurvey(NotFound):
     def __init__(self, survey_id: str, known: list[str]):
         self.survey_id, self.known = survey_id, known
         super().__init__(f"There is no survey called '{survey_id}'. Surveys: {', '.join(known) or 'none yet'}.")

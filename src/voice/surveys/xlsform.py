@@ -30,9 +30,9 @@ from voice.io.safe_csv import neutralise
 from voice.surveys.languages import NATIVE_TITLES, column_language
 from voice.surveys.schema import DEFAULT_LANGUAGE, TEXT_MAX_LENGTH, Condition, Question, Survey, Text
 from voice.surveys.xlsform_import import read_xlsform
-from voice.surveys.xlsform_types import ImportReport, XLSFormError, XLSProblem
+from voice.surveys.xlsform_types import XLSFormError, XLSFormReport, XLSProblem
 
-__all__ = ["ImportReport", "XLSFormError", "XLSProblem", "condition_to_relevant", "read_xlsform",
+__all__ = ["XLSFormReport", "XLSFormError", "XLSProblem", "condition_to_relevant", "read_xlsform",
            "survey_to_xlsform", "write_xlsform"]
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"

@@ -45,7 +45,7 @@ from voice.surveys.piping import PIPE_RE
 from voice.surveys.schema import DEFAULT_LANGUAGE, PREFER_NOT_TO_SAY
 from voice.surveys.xlsform_limits import check_workbook
 from voice.surveys.xlsform_relevant import RuleParser, Unparseable, rule_refs, tested_options, to_condition
-from voice.surveys.xlsform_types import ImportReport, XLSFormError, XLSProblem
+from voice.surveys.xlsform_types import XLSFormError, XLSFormReport, XLSProblem
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 VOICE_TYPES = ("yes_no", "scale", "emoji_scale")
@@ -86,7 +86,7 @@ _EXTENSIONS = (".csv", ".xml", ".geojson")
 
 
 def read_xlsform(source: str | Path | bytes | BinaryIO, default_id: str | None = None, *,
-                 add_prefer_not_to_say: bool = False) -> ImportReport:
+                 add_prefer_not_to_say: bool = False) -> XLSFormReport:
     """Read an XLSForm (.xlsx or .xls) into a checked Survey; raises XLSFormError with every error placed
     in the workbook. `default_id` names the survey when the form has no form_id (as pyxform uses the
     file name)."""
@@ -193,7 +193,7 @@ class _Importer:
         self.emoji_lists: set[str | None] = set()  # choice lists shown as emoji scales (their emoji column is read)
 
     # workbook ----------------------------------------------------------------------------------
-    def run(self) -> ImportReport:
+    def run(self) -> XLSFormReport:
         kind = check_workbook(self.data)
         from pyxform import aliases
         from pyxform.errors import PyXFormError
@@ -885,7 +885,7 @@ class _Importer:
                 f"{names} {'is' if len(items) == 1 else 'are'} not required here "
                 f"({_ranges([n for n, _ in items])}): {why[reason]}", code="required_dropped"))
 
-    def finish(self, settings: dict, sections: list[dict]) -> ImportReport:
+    def finish(self, settings: dict, sections: list[dict]) -> XLSFormReport:
         self.list_not_required()
         if not sections:
             raise XLSFormError([XLSProblem("", None, None, "nothing in this form can be imported (no question of a "
@@ -923,7 +923,7 @@ class _Importer:
             survey = survey_from_dict(data, source="xlsform")
         except SurveyFileError as exc:
             raise XLSFormError(self.placed(data, exc.problems)) from None
-        return ImportReport(survey, data, self.unmapped, list(dict.fromkeys(self.filled_in)))
+        return XLSFormReport(survey, data, self.unmapped, list(dict.fromkeys(self.filled_in)))
 
     def choice_columns(self) -> None:
         sheet = self.choices_sheet

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from voice.errors import Invalid
 
-class Unparseable(ValueError):
+
+class Unparseable(Invalid):
     """The rule cannot be held as a show_if; the message says why."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voice.errors import Invalid
 from voice.surveys.schema import Survey
 
 
@@ -28,16 +29,15 @@ class XLSProblem:
         return ", ".join(where) + f": {self.message}"
 
 
-class XLSFormError(Exception):
+class XLSFormError(Invalid):
     """The workbook cannot be imported. `.problems` lists every error with sheet, row and column."""
 
     def __init__(self, problems: list[XLSProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(problems)
 
 
 @dataclass
-class ImportReport:
+class XLSFormReport:
     survey: Survey
     data: dict  # the survey file layout: a draft for the editor, or YAML for surveys/
     unmapped: list[XLSProblem] = field(default_factory=list)  # what was NOT imported, and why

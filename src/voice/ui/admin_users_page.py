@@ -13,6 +13,7 @@ from voice.security.access import Actor
 from voice.security.passwords import MIN_LENGTH
 from voice.security.roles import ROLES
 from voice.ui import notice
+from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain
 
@@ -81,7 +82,7 @@ def _add(db: Services) -> None:
     try:
         info = db(accounts.create_user, name, roles, password or None, email)
     except accounts.AccountProblem as problem:
-        st.error(str(problem))  # the form keeps what was typed
+        show_error(problem)  # the form keeps what was typed
         return
     S["admin_users_add_version"] = version + 1
     _done(f"Added {info.username}. Roles: {', '.join(ROLE_NAMES.get(r, r) for r in info.roles)}.",
@@ -103,7 +104,7 @@ def _change(db: Services, actor: Actor, users) -> None:
         try:
             db(accounts.set_roles, chosen, roles)
         except accounts.AccountProblem as problem:
-            st.error(str(problem))
+            show_error(problem)
         else:
             _done(f"Saved the roles of {chosen}: {', '.join(ROLE_NAMES.get(r, r) for r in sorted(roles))}.")
 
@@ -115,7 +116,7 @@ def _change(db: Services, actor: Actor, users) -> None:
                 try:
                     temporary = db(accounts.reset_password, chosen)
                 except accounts.AccountProblem as problem:
-                    st.error(str(problem))
+                    show_error(problem)
                 else:
                     S["admin_users_temporary"] = (chosen, temporary)
                     _done(f"{chosen}'s password is reset. They must choose a new one at their next sign-in.")
@@ -125,7 +126,7 @@ def _change(db: Services, actor: Actor, users) -> None:
             try:
                 db(accounts.deactivate_user, chosen)
             except accounts.AccountProblem as problem:
-                st.error(str(problem))
+                show_error(problem)
             else:
                 _done(f"{chosen} is disabled and can no longer sign in (signed out at their next click).")
     elif st.button(f"Enable {chosen}", key="admin_users_enable"):

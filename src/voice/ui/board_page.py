@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voice.evidence.errors import NotFound
+from voice.evidence.errors import EvidenceNotFound
 from voice.evidence.impact import MEASURE_COLUMNS, measure_table
 from voice.reports.board import BoardOverview, PriorityCard, board_overview, period_ids
 from voice.reports.board_report import (QUESTION_COLUMNS, THEME_COLUMNS, hidden_themes_note, question_table,
@@ -19,6 +19,7 @@ from voice.reports.board_report import (QUESTION_COLUMNS, THEME_COLUMNS, hidden_
 from voice.security.access import Actor
 from voice.stats import SUPPRESSED_TEXT
 from voice.ui.charts import show_chart, show_table
+from voice.ui.errors import show_error
 from voice.ui.guard import page_link_if_listed
 from voice.ui.runtime import db_session
 from voice.ui.text import plain
@@ -34,8 +35,8 @@ def _load(actor: Actor, period_id: str | None) -> BoardOverview | None:
     with db_session() as session:
         try:
             return board_overview(session, actor, period_id)
-        except NotFound as exc:
-            st.info(plain(str(exc)))
+        except EvidenceNotFound as exc:
+            show_error(exc, info=True)
             return None
 
 

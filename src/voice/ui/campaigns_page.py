@@ -18,6 +18,7 @@ from voice.surveys.editor import EditRefused
 from voice.surveys.registry import get_survey, is_listed, list_surveys
 from voice.surveys.xlsform import survey_to_xlsform
 from voice.ui import notice
+from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain
 from voice.ui.xlsform_import import import_panel
@@ -71,7 +72,7 @@ def _listing(db: Services, survey_id: str) -> None:
         try:
             db(drafts.set_listed, survey_id, not listed)
         except EditRefused as exc:
-            st.error(plain("; ".join(str(p) for p in exc.problems)))
+            show_error(exc)
         else:
             notice.tell("staff_campaign_notice", "Listed on the front page." if not listed else
                         "Taken off the front page; its links still work.")
@@ -96,7 +97,7 @@ def _campaigns(db: Services, survey_id: str, titles: dict, groups: list[tuple[st
                 db(open_campaign, survey_id, name, datetime.combine(opens, time()) if opens else None,
                    datetime.combine(closes + timedelta(days=1), time()) if closes else None, title, invited)
             except CampaignError as exc:
-                st.error(plain(str(exc)))  # the form keeps what was typed
+                show_error(exc)  # the form keeps what was typed
             else:
                 S["staff_campaign_form"] = version + 1
                 notice.tell("staff_campaign_notice", f"Campaign '{name}' opened: its links and QR codes are below.")

@@ -9,15 +9,11 @@ from voice.analysis import DefinitionError
 from voice.analysis.store import NoChange, check_codebook, codebook_history, codebook_yaml, save_codebook
 from voice.security.access import Actor
 from voice.ui import notice
+from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain
 
 S = st.session_state
-
-
-def _problem(exc: DefinitionError) -> str:
-    where = [f"line {exc.line}" if exc.line else "", f"field {exc.field}" if exc.field else ""]
-    return plain(", ".join(w for w in where if w) + (": " if any(where) else "") + exc.message)
 
 
 def run(actor: Actor) -> None:
@@ -53,7 +49,7 @@ def _edit(db: Services, active, current: str) -> None:
     try:
         checked = check_codebook(text)
     except DefinitionError as exc:
-        st.error("Not saved. " + _problem(exc))
+        show_error(exc, "Not saved.")
         return
     if check:
         st.success(f"Looks good: {len(checked.themes)} themes.")
@@ -61,9 +57,9 @@ def _edit(db: Services, active, current: str) -> None:
     try:
         row = db(save_codebook, text, note)
     except NoChange as exc:
-        st.info(plain(str(exc)))  # a second press of Save: the same text is already in use
+        show_error(exc, info=True)  # a second press of Save: the same text is already in use
     except DefinitionError as exc:
-        st.error("Not saved. " + _problem(exc))
+        show_error(exc, "Not saved.")
     else:
         notice.tell("staff_cb_notice", f"Saved as version {row.id}. Answers will be re-coded for the changed themes "
                     "when the workspace next opens.")
@@ -83,7 +79,7 @@ def _history(db: Services, history, active) -> None:
         try:
             row = db(save_codebook, text, f"Restored version {chosen}")
         except (NoChange, DefinitionError) as exc:
-            st.info(plain(str(exc)))
+            show_error(exc, info=True)
         else:
             notice.tell("staff_cb_notice", f"Version {chosen} restored as version {row.id}.")
             st.rerun()

@@ -12,6 +12,7 @@ from voice.db import DatabaseUnavailable
 from voice.security.access import Actor
 from voice.security.retention import HeldForSafeguarding, NothingToErase, erase_response, preview_erasure
 from voice.security.roles import SAFEGUARDING
+from voice.ui.errors import show_error
 from voice.ui.runtime import call
 from voice.ui.text import plain
 
@@ -34,7 +35,7 @@ def run(actor: Actor) -> None:
             st.session_state["staff_erase_preview"] = call(preview_erasure, actor, code)
         except NothingToErase as missing:
             st.session_state.pop("staff_erase_preview", None)
-            st.error(str(missing))
+            show_error(missing)
         except DatabaseUnavailable:
             st.warning(BUSY)
 
@@ -63,11 +64,11 @@ def run(actor: Actor) -> None:
             try:
                 report = call(erase_response, actor, preview.receipt_code)
             except HeldForSafeguarding as held:
-                st.error(str(held))
+                show_error(held)
                 return
             except NothingToErase as missing:
                 st.session_state.pop("staff_erase_preview", None)
-                st.error(str(missing))
+                show_error(missing)
                 return
             except DatabaseUnavailable:
                 st.warning(BUSY)

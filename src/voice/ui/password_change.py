@@ -14,6 +14,7 @@ from voice.security.access import Actor
 from voice.security.accounts import AccountProblem, change_own_password, must_change_password
 from voice.security.passwords import MIN_LENGTH
 from voice.ui import notice
+from voice.ui.errors import show_error
 
 FORM_VERSION = "staff_pw_form_version"
 DONE_NOTICE = "staff_pw_done"
@@ -59,7 +60,7 @@ def change_form(actor: Actor, forced: bool = False) -> None:
     try:
         services(actor)(change_own_password, current, new)
     except AccountProblem as problem:
-        st.error(str(problem))
+        show_error(problem)
         return
     st.session_state[FORM_VERSION] = version + 1
     notice.tell(DONE_NOTICE, "Your new password is saved.")

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from voice.evidence import impact, priorities as svc
-from voice.evidence.errors import Refused
+from voice.evidence.errors import EvidenceRefused
 from voice.models.priorities import POLARITIES, RAG_STATUSES
+from voice.ui.errors import show_error
 from voice.ui.runtime import call
 from voice.ui.text import plain
 
@@ -102,8 +103,8 @@ def _actions_tab(pid: int) -> None:
                     _db(svc.add_action, _actor(), pid, **values)
                 else:
                     _db(svc.update_action, _actor(), choice, **values)
-            except Refused as refused:
-                st.error(plain(refused.message))
+            except EvidenceRefused as refused:
+                show_error(refused)
             else:
                 st.success("Saved.")
                 st.rerun()
@@ -121,8 +122,8 @@ def _rag_tab(pid: int) -> None:
         if st.form_submit_button("Set status", type="primary"):
             try:
                 _db(svc.set_rag, _actor(), pid, status, rationale)
-            except Refused as refused:
-                st.error(plain(refused.message))
+            except EvidenceRefused as refused:
+                show_error(refused)
             else:
                 st.rerun()
     if history:
@@ -150,7 +151,7 @@ def _measures_tab(pid: int) -> None:
                 try:
                     _db(svc.add_measure, _actor(), pid, survey_id=survey_id.strip(), question_id=question_id.strip(),
                         option_ids=[o.strip() for o in options.split(",")], label=label, polarity=polarity)
-                except Refused as refused:
-                    st.error(plain(refused.message))
+                except EvidenceRefused as refused:
+                    show_error(refused)
                 else:
                     st.rerun()

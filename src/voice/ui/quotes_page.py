@@ -11,14 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from voice.analysis.review import filter_choices
+from voice.errors import VoiceError
 from voice.evidence.quotes import (
-    ANY, NOT_QUOTED, QuoteRefused, approve_quote, discard_quote, edit_quote_text, make_quote, quote_candidates,
+    ANY, NOT_QUOTED, approve_quote, discard_quote, edit_quote_text, make_quote, quote_candidates,
     quote_counts, quote_page, quote_usage, reinstate_quote, still_identifying, withdraw_quote,
 )
 from voice.models.evidence import QUOTE_APPROVED, QUOTE_DRAFT, QUOTE_WITHDRAWN
 from voice.security.access import Actor
 from voice.ui import notice, paging
 from voice.ui.answer_filters import answer_filters
+from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -31,8 +33,8 @@ def _do(db: Services, fn, *args, done: str) -> None:
     """One action; on success its confirmation is kept for the next run and the page redraws."""
     try:
         db(fn, *args)
-    except (QuoteRefused, LookupError) as problem:
-        st.error(plain(str(problem)))
+    except VoiceError as problem:
+        show_error(problem)
         return
     notice.tell("staff_q_notice", done)
     st.rerun()

@@ -16,13 +16,15 @@ import pandas as pd
 import streamlit as st
 
 from voice.analysis.safeguarding import (
-    STATUS_FILTERS, STATUS_LABELS, InvalidTransition, ItemDetail, QueueItem, add_note, filter_choices, list_queue,
+    STATUS_FILTERS, STATUS_LABELS, ItemDetail, QueueItem, add_note, filter_choices, list_queue,
     mark_reviewed, open_item, record_outcome,
 )
 from voice.db import DatabaseUnavailable, utcnow
+from voice.errors import NotFound, VoiceError
 from voice.localtime import local, when
 from voice.safeguarding.categories import label
 from voice.security.access import Actor
+from voice.ui.errors import show_error
 from voice.ui.runtime import call
 from voice.ui.text import plain, short
 
@@ -177,9 +179,9 @@ def _detail(actor: Actor, item_id: int) -> None:
     first_look = st.session_state.get("staff_sg_looked") != item_id
     try:
         item = call(open_item, actor, item_id, audit=first_look)
-    except LookupError as problem:
+    except NotFound as problem:
         _back()
-        st.error(plain(str(problem)))
+        show_error(problem)
         return
     except DatabaseUnavailable:
         st.warning(BUSY)
@@ -245,8 +247,8 @@ def _act(fn, *args, done: str) -> None:
         call(fn, *args)
         st.session_state["staff_sg_notice"] = done
         st.rerun()
-    except (InvalidTransition, ValueError) as problem:
-        st.error(plain(str(problem)))
+    except VoiceError as problem:  # a status the lifecycle does not allow, a note left empty, an item gone
+        show_error(problem)
     except DatabaseUnavailable:
         st.warning(BUSY)
 

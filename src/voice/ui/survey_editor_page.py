@@ -20,6 +20,7 @@ from voice.surveys.languages import title_for
 from voice.surveys.registry import is_listed, list_surveys
 from voice.surveys.schema import QUESTION_TYPES
 from voice.surveys.titles import survey_titles
+from voice.ui.errors import show_error
 from voice.ui.preview import preview_survey, reset_preview
 from voice.ui import notice
 from voice.ui.runtime import Services, services
@@ -65,7 +66,7 @@ def _reset_added_form() -> None:
 
 
 def show_refusal(exc: EditRefused) -> None:
-    st.error("Not changed. Please fix:\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems))
+    show_error(exc, "Not changed. Please fix:")
 
 
 def apply(db: Services, fn, *args, done: str, clear: str | None = None, **kwargs) -> None:

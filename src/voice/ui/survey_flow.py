@@ -31,6 +31,7 @@ from voice.surveys.piping import piped_question
 from voice.surveys.registry import UnknownSurvey, get_survey, list_surveys
 from voice.surveys.schema import Question, Survey, tr
 from voice.surveys.skip_logic import is_shown, visible_sections
+from voice.ui.errors import show_error
 from voice.ui.help_box import close_support_panel, help_bar, help_box, open_support_panel, support_panel
 from voice.ui.runtime import call
 from voice.ui.text import label as label_text, plain
@@ -215,7 +216,7 @@ def _code_form(form_key: str, label: str, input_key: str, button: str, button_ke
 def _open_code(typed: str) -> None:
     outcome = _db(service.open_with_code, typed, _client_key(), S.get("yp_group"))
     if isinstance(outcome, SurveyProblem):
-        st.error(plain(outcome.message))
+        show_error(outcome)
         return
     _remember_response(outcome.resume_code)
     S["yp_progress"] = outcome
@@ -248,7 +249,7 @@ def _welcome(survey_id: str) -> None:
         try:
             progress = _db(service.start_response, survey_id, S.get("yp_group"), S.get("yp_campaign"), language)
         except SurveyProblem as problem:
-            st.error(plain(problem.message))  # it may quote the link's group or campaign
+            show_error(problem)  # plain text: it may quote the link's group or campaign
         else:
             _remember_response(progress.resume_code)
             S["yp_progress"] = progress

@@ -12,16 +12,17 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from voice.analysis import DefinitionError
 from voice.analysis.examples import SENTIMENT_LABELS, correct_sentiment, sentiment_corrections
 from voice.analysis.review import (
     AnswerFilter, accept_suggested, agreement, answer_page, filter_choices, review_answer,
     review_counts, uncovered, undo_accept,
 )
 from voice.analysis.store import add_theme, analyse_new_answers
+from voice.errors import VoiceError
 from voice.security.access import Actor
 from voice.ui import notice, paging
 from voice.ui.answer_filters import answer_filters
+from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain, short
 
@@ -150,8 +151,8 @@ def _card(db: Services, answer, theme_names: dict[str, str], corrected_tone: str
                     saved = db(review_answer, answer.answer_id, chosen)
                     if chosen_tone and chosen_tone != tone:
                         db(correct_sentiment, answer.answer_id, chosen_tone)
-                except (LookupError, ValueError) as problem:
-                    st.error(plain(str(problem)))
+                except VoiceError as problem:
+                    show_error(problem)
                 else:
                     names = ", ".join(theme_names.get(t, t) for t in saved) or "no theme"
                     toned = f"; tone {chosen_tone}" if chosen_tone and chosen_tone != tone else ""
@@ -190,10 +191,8 @@ def _uncovered(db: Services, survey_id: str | None) -> None:
     if made:
         try:
             row = db(add_theme, new_id, new_name, picked)
-        except DefinitionError as problem:
-            st.error(plain(problem.message if problem.field is None else f"{problem.field}: {problem.message}"))
-        except ValueError as problem:
-            st.error(plain(str(problem)))
+        except VoiceError as problem:
+            show_error(problem)
         else:
             S["staff_ws_theme_form"] = version + 1  # an empty form next time; after an error it keeps the typing
             _notice(f"Saved codebook version {row.id} with the new theme “{new_name.strip()}”.")

@@ -16,15 +16,16 @@ from typing import Callable
 import streamlit as st
 
 from voice.surveys.editor import EditRefused
-from voice.surveys.xlsform import ImportReport, XLSFormError, read_xlsform
+from voice.surveys.xlsform import XLSFormError, XLSFormReport, read_xlsform
 from voice.surveys.xlsform_limits import MAX_UPLOAD_BYTES
+from voice.ui.errors import show_error
 from voice.ui.text import plain
 
 S = st.session_state
-_CACHE = "staff_xlsform_read"  # {"key": (hash, option, name), "result": ImportReport | XLSFormError}
+_CACHE = "staff_xlsform_read"  # {"key": (hash, option, name), "result": XLSFormReport | XLSFormError}
 
 
-def read_upload(data: bytes, file_name: str, add_prefer_not_to_say: bool) -> ImportReport | XLSFormError:
+def read_upload(data: bytes, file_name: str, add_prefer_not_to_say: bool) -> XLSFormReport | XLSFormError:
     """The import of this upload, read once: the same bytes and choice give back the same result."""
     key = (hashlib.sha256(data).hexdigest(), add_prefer_not_to_say, file_name)
     cached = S.get(_CACHE)
@@ -32,7 +33,7 @@ def read_upload(data: bytes, file_name: str, add_prefer_not_to_say: bool) -> Imp
         return cached["result"]
     try:
         # A form without settings.form_id is named after its file, as pyxform does (made snake_case, reported).
-        result: ImportReport | XLSFormError = read_xlsform(data, default_id=file_name.rsplit(".", 1)[0],
+        result: XLSFormReport | XLSFormError = read_xlsform(data, default_id=file_name.rsplit(".", 1)[0],
                                                           add_prefer_not_to_say=add_prefer_not_to_say)
     except XLSFormError as exc:
         result = exc
@@ -75,8 +76,7 @@ def import_panel(save_draft: Callable[[dict], object]) -> None:
         try:
             save_draft(result.data)
         except EditRefused as exc:
-            st.error("Not saved. Please fix:")
-            st.text(str(exc))
+            show_error(exc, "Not saved. Please fix:")
         else:
             S["staff_editor_id"] = survey.id
             S.pop("staff_editor_draft", None)

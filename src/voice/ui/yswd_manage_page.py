@@ -21,12 +21,13 @@ import streamlit as st
 
 from voice.evidence import priorities as pri
 from voice.evidence import you_said_we_did as svc
-from voice.evidence.errors import Refused
+from voice.evidence.errors import EvidenceRefused
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
 from voice.security.access import Actor
 from voice.ui import notice
+from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
-from voice.ui.text import plain, short
+from voice.ui.text import short
 
 NEW = 0
 S = st.session_state
@@ -134,8 +135,8 @@ def _form(db: Services, item, choices: dict) -> None:
             saved = db(svc.create_item, raised_at=raised, request_token=token, **fields)
         else:
             saved = db(svc.update_item, item.id, raised_at=raised, **fields)
-    except Refused as refused:
-        st.error(plain(refused.message))  # the form keeps what was typed
+    except EvidenceRefused as refused:
+        show_error(refused)  # the form keeps what was typed
         return
     S["staff_yswd_form"] = version + 1
     if item is None:
@@ -156,8 +157,8 @@ def _publish_controls(db: Services, item) -> None:
     if st.button("Publish for young people", type="primary", key=f"staff_yswd_publish_{item.id}"):
         try:
             db(svc.publish_item, item.id)
-        except Refused as refused:
-            st.error(plain(refused.message))
+        except EvidenceRefused as refused:
+            show_error(refused)
         else:
             _done(f"Published “{short(item.you_said, 60)}”: young people can see it now.")
     with st.expander("Delete this item"):
@@ -166,8 +167,8 @@ def _publish_controls(db: Services, item) -> None:
         if st.button("Delete", key=f"staff_yswd_delete_{item.id}", disabled=not sure):
             try:
                 db(svc.delete_item, item.id)
-            except Refused as refused:
-                st.error(plain(refused.message))
+            except EvidenceRefused as refused:
+                show_error(refused)
             else:
                 _done(f"Deleted “{short(item.you_said, 60)}”.", select=NEW)
 
@@ -184,8 +185,8 @@ def _sheet(db: Services, choices: dict) -> None:
     which = st.selectbox(kind, options, key="staff_yswd_sheet_which")
     try:
         pdf = db.read(yswd_sheet_pdf, **({"campaign": which} if kind == "Campaign" else {"group": which}))
-    except Refused as refused:
-        st.error(plain(refused.message))
+    except EvidenceRefused as refused:
+        show_error(refused)
         return
     st.download_button("Download the sheet (PDF)", pdf, file_name=f"you-said-we-did-{which}.pdf",
                        mime="application/pdf")

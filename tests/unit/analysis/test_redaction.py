@@ -1,6 +1,6 @@
 import pytest
 
-from voice.evidence.redaction import Change, redact
+from voice.evidence.redaction import RedactionChange, redact
 
 
 def _kinds(result):
@@ -35,8 +35,8 @@ def test_changes_record_original_and_offsets_in_the_original_text():
     text = "Jack said call 07700 900123"
     result = redact(text)
     assert result.changes == (
-        Change("name", "Jack", "[name]", 0, 4),
-        Change("phone", "07700 900123", "[phone number]", 15, 27),
+        RedactionChange("name", "Jack", "[name]", 0, 4),
+        RedactionChange("phone", "07700 900123", "[phone number]", 15, 27),
     )
     for change in result.changes:
         assert text[change.start:change.end] == change.original

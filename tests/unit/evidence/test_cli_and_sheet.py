@@ -67,7 +67,7 @@ def test_the_sheet_shows_published_items_only_with_help_numbers(cli_db, plan, tm
 
 
 def test_the_sheet_needs_one_campaign_or_one_group(cli_db):
-    from voice.evidence.errors import Refused
+    from voice.evidence.errors import EvidenceRefused
 
-    with pytest.raises(Refused, match="one campaign or one group"):
+    with pytest.raises(EvidenceRefused, match="one campaign or one group"):
         yswd_sheet_pdf(cli_db)

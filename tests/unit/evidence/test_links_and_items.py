@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from voice.evidence import priorities, you_said_we_did as yswd
-from voice.evidence.errors import Refused
+from voice.evidence.errors import EvidenceRefused
 from voice.evidence.plan_file import parse_plan
 from voice.models import Group, Quote
 from voice.security.access import Actor, SYSTEM
@@ -75,7 +75,7 @@ def test_priority_evidence_gathers_everything_linked(session, world, codebook):
 
 
 def test_only_approved_quotes_can_be_linked_and_only_approved_ones_are_shown(session, world, codebook):
-    with pytest.raises(Refused, match="not approved yet"):
+    with pytest.raises(EvidenceRefused, match="not approved yet"):
         _item(session, codebook, quote_ids=[world["draft"]])
     item = _item(session, codebook, quote_ids=[world["approved"]], we_did="We made a leaflet.")
     assert [q.text for q in item.quotes] == ["I feel like I was listened to"]
@@ -83,7 +83,7 @@ def test_only_approved_quotes_can_be_linked_and_only_approved_ones_are_shown(ses
     session.get(Quote, world["approved"]).status = "draft"
     session.flush()
     assert yswd.get_item(session, item.id).quotes == ()
-    with pytest.raises(Refused, match="no longer approved"):
+    with pytest.raises(EvidenceRefused, match="no longer approved"):
         yswd.publish_item(session, FAC1, item.id)
 
 
@@ -107,14 +107,14 @@ def test_item_lifecycle_from_planned_to_published(session, world, codebook):
 
 def test_publishing_without_a_we_did_is_refused(session, world, codebook):
     item = _item(session, codebook)
-    with pytest.raises(Refused, match='no "we did"'):
+    with pytest.raises(EvidenceRefused, match='no "we did"'):
         yswd.publish_item(session, FAC1, item.id)
     assert not yswd.get_item(session, item.id).published
 
 
 def test_not_possible_needs_a_reason(session, world, codebook):
     item = _item(session, codebook)
-    with pytest.raises(Refused, match="why it wasn't possible"):
+    with pytest.raises(EvidenceRefused, match="why it wasn't possible"):
         yswd.update_item(session, FAC1, item.id, status="not_possible", we_did="We looked into it.")
     item = yswd.update_item(session, FAC1, item.id, status="not_possible", we_did="We looked into it.",
                             not_possible_reason="The curriculum is set nationally, so we wrote to the minister.")
@@ -123,26 +123,26 @@ def test_not_possible_needs_a_reason(session, world, codebook):
 
 def test_linking_to_a_priority_of_another_period_is_refused(session, world, codebook):
     priorities.import_plan(session, SYSTEM, parse_plan(SMALL.replace("key: mental_health", "key: youth_justice"), "b.yaml"))
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(EvidenceRefused) as refused:
         _item(session, codebook, priority_ids=["youth_justice"])
     assert "plan 2021/22, not of 2020/21" in refused.value.message
     assert "voice_of_child" in refused.value.message  # says what to choose instead
-    with pytest.raises(Refused, match="There is no priority 'online_safety'"):
+    with pytest.raises(EvidenceRefused, match="There is no priority 'online_safety'"):
         _item(session, codebook, priority_ids=["online_safety"])
 
 
 def test_unknown_themes_groups_and_campaigns_are_refused(session, world, codebook):
-    with pytest.raises(Refused, match="not in the codebook"):
+    with pytest.raises(EvidenceRefused, match="not in the codebook"):
         _item(session, codebook, theme_ids=["no_such_theme"])
-    with pytest.raises(Refused, match="no group with code 'NOPE'"):
+    with pytest.raises(EvidenceRefused, match="no group with code 'NOPE'"):
         _item(session, codebook, audience="NOPE")
-    with pytest.raises(Refused, match="no campaign called"):
+    with pytest.raises(EvidenceRefused, match="no campaign called"):
         _item(session, codebook, campaign="nope-2016")
 
 
 def test_deleting_a_priority_with_evidence_is_refused(session, world, codebook):
     voice = priorities.find_priority(session, "voice_of_child")
-    with pytest.raises(Refused, match="2 measures"):
+    with pytest.raises(EvidenceRefused, match="2 measures"):
         priorities.delete_priority(session, SYSTEM, voice.id)
     stat = priorities.find_priority(session, "statutory")
     priorities.delete_priority(session, SYSTEM, stat.id)  # nothing links to it yet
@@ -180,9 +180,9 @@ def test_group_link_shows_that_groups_items_and_the_general_ones(session, world,
 
 def test_rag_status_keeps_its_history(session, plan):
     voice = priorities.find_priority(session, "voice_of_child")
-    with pytest.raises(Refused, match="Say why"):
+    with pytest.raises(EvidenceRefused, match="Say why"):
         priorities.set_rag(session, CHAIR, voice.id, "green", "  ")
-    with pytest.raises(Refused, match="one of red, amber, green"):
+    with pytest.raises(EvidenceRefused, match="one of red, amber, green"):
         priorities.set_rag(session, CHAIR, voice.id, "blue", "why")
     from datetime import datetime
 
@@ -196,13 +196,13 @@ def test_rag_status_keeps_its_history(session, plan):
 
 def test_measures_are_checked_against_the_survey(session, world):
     voice = priorities.find_priority(session, "voice_of_child")
-    with pytest.raises(Refused, match="no answer maybe"):
+    with pytest.raises(EvidenceRefused, match="no answer maybe"):
         priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
                                option_ids=["maybe"], label="% unsure", polarity="low_is_good")
-    with pytest.raises(Refused, match="counts one answer"):
+    with pytest.raises(EvidenceRefused, match="counts one answer"):
         priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="apps",
                                option_ids=["snapchat", "tiktok"], label="% apps", polarity="no_polarity")
-    with pytest.raises(Refused, match="not a question with answers"):
+    with pytest.raises(EvidenceRefused, match="not a question with answers"):
         priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="worries",
                                option_ids=["yes"], label="% worried", polarity="low_is_good")
     m = priorities.add_measure(session, SYSTEM, voice.id, survey_id="mini", question_id="felt_unsafe_online",
@@ -212,5 +212,5 @@ def test_measures_are_checked_against_the_survey(session, world):
 
 def test_quotes_link_to_priorities_of_one_period(session, world):
     assert priorities.link_quote(session, SYSTEM, world["draft"], ["mental_health", "mental_health"]) == ["mental_health"]
-    with pytest.raises(Refused, match="no priority 'cse'"):
+    with pytest.raises(EvidenceRefused, match="no priority 'cse'"):
         priorities.link_quote(session, SYSTEM, world["draft"], ["cse"])

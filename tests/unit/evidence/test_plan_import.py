@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voice.evidence import priorities
-from voice.evidence.errors import Refused
+from voice.evidence.errors import EvidenceRefused
 from voice.evidence.plan_file import PlanFileError, parse_plan
 from voice.models import PlanPeriod, Priority
 from voice.security.access import Actor, SYSTEM
@@ -63,14 +63,14 @@ def test_a_new_period_never_rewrites_an_old_one(session, plan):
 def test_a_changed_period_is_refused_and_replace_only_works_without_evidence(session):
     priorities.import_plan(session, SYSTEM, parse_plan(SMALL, "a.yaml"))
     changed = SMALL.replace("Support is joined up.", "Support is joined up and quick.")
-    with pytest.raises(Refused, match="--replace"):
+    with pytest.raises(EvidenceRefused, match="--replace"):
         priorities.import_plan(session, SYSTEM, parse_plan(changed, "a.yaml"))
     assert priorities.import_plan(session, SYSTEM, parse_plan(changed, "a.yaml"), replace=True).outcome == "replaced"
     assert priorities.find_priority(session, "mental_health", "2021/22").outcomes == ["Support is joined up and quick."]
 
     priority = priorities.find_priority(session, "mental_health", "2021/22")
     priorities.set_rag(session, Actor("fac1", frozenset({"facilitator"})), priority.id, "amber", "Review started late.")
-    with pytest.raises(Refused, match="1 RAG judgements"):
+    with pytest.raises(EvidenceRefused, match="1 RAG judgements"):
         priorities.import_plan(session, SYSTEM, parse_plan(SMALL, "a.yaml"), replace=True)
     assert session.get(PlanPeriod, "2021/22") is not None
 

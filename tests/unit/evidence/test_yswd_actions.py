@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from voice.evidence import you_said_we_did as yswd
-from voice.evidence.errors import Refused
+from voice.evidence.errors import EvidenceRefused
 from voice.models import AuditEvent, YouSaidWeDid
 from voice.security.access import AccessDenied, Actor
 
@@ -35,7 +35,7 @@ def test_every_change_is_audited_and_repeats_change_nothing(session, plan):
     yswd.update_item(session, FAY, item.id, we_did="We moved them to Year 5")
     yswd.publish_item(session, FAY, item.id)
     yswd.publish_item(session, FAY, item.id)  # a second press
-    with pytest.raises(Refused, match="Unpublish it first"):
+    with pytest.raises(EvidenceRefused, match="Unpublish it first"):
         yswd.delete_item(session, FAY, item.id)
     yswd.unpublish_item(session, FAY, item.id)
     yswd.delete_item(session, FAY, item.id)

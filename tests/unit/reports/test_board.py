@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from voice.evidence.errors import NotFound
+from voice.evidence.errors import EvidenceNotFound
 from voice.models import Campaign, PlanPeriod
 from voice.reports.board import board_overview
 from voice.security.access import ANONYMOUS, AccessDenied, Actor
@@ -85,7 +85,7 @@ def test_only_board_facilitators_and_admins_may_see_it(partnership, session):
 
 
 def test_an_unknown_period_names_the_periods_there_are(partnership, session):
-    with pytest.raises(NotFound, match=r"no plan period '2019/20'.*Periods: 2020/21"):
+    with pytest.raises(EvidenceNotFound, match=r"no plan period '2019/20'.*Periods: 2020/21"):
         board_overview(session, BOARD, "2019/20")
 
 

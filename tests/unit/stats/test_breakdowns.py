@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from voice.stats import (SUPPRESSED_TEXT, compare_campaigns, free_text_allowed, question_results,
                          respondent_counts, school_vs_area)
-from voice.stats.results import UnknownBreakdown, UnknownCampaign
+from voice.stats.results import UnknownBreakdown, UnknownStatsCampaign
 
 import pytest
 
@@ -81,7 +81,7 @@ def test_wave_on_wave(world, session):
 
 def test_unknown_names_list_what_exists(world, session):
     world.campaign("w2016")
-    with pytest.raises(UnknownCampaign, match="w2016"):
+    with pytest.raises(UnknownStatsCampaign, match="w2016"):
         question_results(session, SURVEY_ID, "w2099")
     with pytest.raises(UnknownBreakdown, match="year_group"):
         question_results(session, SURVEY_ID, "w2016", by="shoe_size")

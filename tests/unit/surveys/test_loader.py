@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
+from voice.definitions import Problem
 from voice.surveys.loader import (
     QUOTE_CONSENT_TEXT,
     SurveyFileError,
-    SurveyProblem,
     load_survey_file,
     load_survey_text,
     load_surveys_dir,
@@ -21,7 +21,7 @@ from voice.surveys.schema import PREFER_NOT_TO_SAY, Condition
 from tests.unit.surveys.survey_test_helpers import FIXTURES, SURVEYS_DIR, to_yaml
 
 
-def problems_of(text: str) -> list[SurveyProblem]:
+def problems_of(text: str) -> list[Problem]:
     with pytest.raises(SurveyFileError) as info:
         load_survey_text(text, "test.yaml")
     return info.value.problems
@@ -75,11 +75,11 @@ def test_problem_messages_are_specific():
 
 
 def test_problem_str_names_file_line_and_field():
-    p = SurveyProblem("surveys/esafety_year9.yaml", 42, "sections[1].questions[0].show_if.question",
+    p = Problem("surveys/esafety_year9.yaml", 42, "sections[1].questions[0].show_if.question",
                       "rule_on_unknown_question", "'uses_webcm' is not an earlier question")
     assert str(p) == ("surveys/esafety_year9.yaml, line 42, field sections[1].questions[0].show_if.question: "
                       "'uses_webcm' is not an earlier question")
-    assert str(SurveyProblem("editor", None, "id", "missing", "id is missing")) == "editor, field id: id is missing"
+    assert str(Problem("editor", None, "id", "missing", "id is missing")) == "editor, field id: id is missing"
 
 
 def test_yaml_syntax_error_gives_its_line():
