@@ -13,10 +13,12 @@ from starlette.middleware import Middleware
 
 import voice.ui  # noqa: F401  (switches Streamlit's old pages/-folder mode off before the first run)
 from voice.config import auth_secrets
+from voice.ui.navigation import staff_paths
 from voice.web import log_redaction
 from voice.web.middleware import SecurityHeadersMiddleware
 from voice.web.routes import routes
 
 log_redaction.install()
 
-app = st.App("app.py", routes=routes(), middleware=[Middleware(SecurityHeadersMiddleware)], secrets=auth_secrets())
+app = st.App("app.py", routes=routes(), secrets=auth_secrets(),
+             middleware=[Middleware(SecurityHeadersMiddleware, staff_paths=staff_paths())])

@@ -3,8 +3,8 @@
 from voice.security.roles import ADMIN, FACILITATOR
 from voice.ui.guard import require_page
 
-require_page(FACILITATOR, ADMIN)
+actor = require_page(FACILITATOR, ADMIN)
 
 from voice.ui.priorities_page import run  # noqa: E402
 
-run()
+run(actor)

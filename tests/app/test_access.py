@@ -20,7 +20,7 @@ from voice.models import AuditEvent
 from voice.security import accounts
 from voice.security.access import SYSTEM
 from voice.security.roles import ROLES
-from voice.ui.guard import NOT_ALLOWED
+from voice.ui.refusal import NOT_ALLOWED
 from voice.ui.navigation import PAGES, PageSpec
 from voice.ui.session import NO_LONGER_ACTIVE, SIGNED_OUT, TIMED_OUT
 

@@ -37,6 +37,7 @@ from voice.analysis.codebook import (
 )
 from voice.analysis.tokenize import is_non_answer, normalise, normalised_tokens, tokenize
 from voice.definitions import read_definition_text
+from voice.models.analysis import CONCERN_CATEGORIES, NOT_SCREENED
 
 if TYPE_CHECKING:
     from voice.analysis.model import ConcernModel, LinearModel
@@ -46,13 +47,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CATEGORIES", "NOT_SCREENED", "Concern", "ConcernLexicon", "load_lexicon", "parse_lexicon",
            "DefinitionError", "STANCES"]
 
-CATEGORIES = (
-    "self_harm_suicide", "abuse_at_home", "sexual_abuse", "grooming_exploitation",
-    "threats_blackmail", "violence_weapons", "missing_unsafe_home", "other",
-)
-# Not a finding about risk: the answer is in a language or script the analysis does not read, so a
-# person must read it. It reaches the lead's queue like any flag (see voice.analysis.language).
-NOT_SCREENED = "not_screened"
+CATEGORIES = CONCERN_CATEGORIES
 _ORDER = CATEGORIES + (NOT_SCREENED,)
 
 # Stance cues (lexicon section `stance`). What each one does is in `_kept`.

@@ -33,6 +33,7 @@ from voice.security.audit import record
 from voice.security.roles import SAFEGUARDING
 
 OVERDUE_AFTER = timedelta(hours=24)
+OVERDUE_WORDS = f"{OVERDUE_AFTER // timedelta(hours=1)} hours"  # how the queue names OVERDUE_AFTER
 OUTCOMES = (SG_ACTION_TAKEN, SG_NO_ACTION)
 STATUS_LABELS = {SG_NEW: "New", SG_REVIEWED: "Reviewed", SG_ACTION_TAKEN: "Action taken",
                  SG_NO_ACTION: "No action needed"}
@@ -171,7 +172,7 @@ def _summaries(session: Session, item_ids: list[int]) -> dict[int, tuple[int, st
 def list_queue(session: Session, actor: Actor, status: str | None = "open", *, category: str | None = None,
                campaign: str | None = None, now: datetime | None = None, limit: int = 500,
                already_seen: Iterable[int] | None = None) -> list[QueueItem]:
-    """Items for the lead: new items left for over 24 hours first, then new before reviewed, newest first (an
+    """Items for the lead: new items left for over OVERDUE_AFTER first, then new before reviewed, newest first (an
     item something was added to counts from then), and among items raised together (by one import or
     catch-up) the most serious category first. `status`: 'open' (new and reviewed), 'all', or one status.
 

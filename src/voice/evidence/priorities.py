@@ -14,7 +14,7 @@ has a record, it is kept as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
@@ -23,12 +23,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from voice.db import utcnow
+from voice.evidence.common import clean_text, plan_period
+# Periods are part of the plan's API: pages and the CLI call priorities.list_periods / current_period.
+from voice.evidence.common import current_period as current_period, list_periods as list_periods
 from voice.evidence.errors import EvidenceNotFound, EvidenceRefused
 from voice.evidence.plan_file import PlanSpec, load_plan_file
 from voice.models import Measure, PlanAction, PlanPeriod, Priority, Quote, RagStatus, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
 from voice.models.priorities import POLARITIES, RAG_STATUSES
-from voice.safeguarding.held import withheld
 from voice.security.access import Actor, require
 from voice.security.audit import record
 from voice.security.roles import ADMIN, FACILITATOR
@@ -147,37 +149,26 @@ def _count(session: Session, model, *where) -> int:
 
 # --- periods and priorities -------------------------------------------------------------------------
 
-def list_periods(session: Session) -> list[PlanPeriod]:
-    return list(session.scalars(select(PlanPeriod).order_by(PlanPeriod.starts.desc())))
-
-
-def current_period(session: Session) -> PlanPeriod | None:
-    """The period marked current, else the latest one."""
-    marked = session.scalars(select(PlanPeriod).where(PlanPeriod.is_current.is_(True))).first()
-    return marked or session.scalars(select(PlanPeriod).order_by(PlanPeriod.starts.desc())).first()
-
-
 def set_current_period(session: Session, actor: Actor, period_id: str) -> None:
     require(actor, *PLAN_EDITORS)
-    target = _period(session, period_id)
+    target = plan_period(session, period_id)
     for period in session.scalars(select(PlanPeriod)):
         period.is_current = period.id == target.id
     session.flush()
     record(session, actor, "plan_current_set", "plan_period", target.id)
 
 
-def _period(session: Session, period_id: str | None) -> PlanPeriod:
-    period = session.get(PlanPeriod, period_id) if period_id else current_period(session)
-    if period is None:
-        known = ", ".join(p.id for p in list_periods(session)) or "none yet"
-        raise EvidenceNotFound(f"There is no plan period '{period_id or 'current'}'. Periods: {known}. "
-                       f"Load one with `voice priorities import FILE.yaml`.")
-    return period
-
-
 def priorities_of(session: Session, period_id: str | None = None) -> list[Priority]:
-    period = _period(session, period_id)
+    period = plan_period(session, period_id)
     return list(session.scalars(select(Priority).where(Priority.period_id == period.id).order_by(Priority.position)))
+
+
+def priority_choices(session: Session, period_id: str | None = None) -> dict[str, str]:
+    """The plan's priorities as key -> title, in plan order (empty when no plan is loaded): what a survey
+    question may serve (the survey editor offers these and refuses others)."""
+    if not list_periods(session):
+        return {}
+    return {p.key: p.title for p in priorities_of(session, period_id)}
 
 
 def get_priority(session: Session, priority_id: int) -> Priority:
@@ -188,7 +179,7 @@ def get_priority(session: Session, priority_id: int) -> Priority:
 
 
 def find_priority(session: Session, key: str, period_id: str | None = None) -> Priority:
-    period = _period(session, period_id)
+    period = plan_period(session, period_id)
     priority = session.scalars(select(Priority).where(Priority.period_id == period.id, Priority.key == key)).first()
     if priority is None:
         raise EvidenceNotFound(_unknown_key_message(session, key, period.id))
@@ -285,12 +276,7 @@ def _action_values(columns: dict[str, str]) -> dict[str, str]:
     unknown = set(columns) - set(ACTION_FIELDS)
     if unknown:
         raise EvidenceRefused(f"Actions have the plan's columns only ({', '.join(ACTION_FIELDS)}), not {', '.join(unknown)}.")
-    return {k: _clean(v) for k, v in columns.items()}
-
-
-def _clean(value: str | None) -> str:
-    # PostgreSQL refuses NUL; people paste from documents that carry one.
-    return (value or "").replace("\x00", "").strip()
+    return {k: clean_text(v) for k, v in columns.items()}
 
 
 # --- RAG -----------------------------------------------------------------------------------------------
@@ -310,7 +296,7 @@ def set_rag(session: Session, actor: Actor, priority_id: int, status: str, ratio
     priority = get_priority(session, priority_id)
     if status not in RAG_STATUSES:
         raise EvidenceRefused(f"RAG status must be one of {', '.join(RAG_STATUSES)}, not '{status}'.")
-    rationale = _clean(rationale)
+    rationale = clean_text(rationale)
     if not rationale:
         raise EvidenceRefused("Say why you chose this status: the board will ask, and the next person needs to know.")
     row = RagStatus(priority_id=priority.id, status=status, rationale=rationale, set_by=actor.username,
@@ -357,13 +343,13 @@ def add_measure(session: Session, actor: Actor, priority_id: int, *, survey_id: 
     options = [o for o in dict.fromkeys(option_ids) if o]
     if polarity not in POLARITIES:
         raise EvidenceRefused(f"Polarity must be one of {', '.join(POLARITIES)}: which way should this figure move?")
-    if not _clean(label):
+    if not clean_text(label):
         raise EvidenceRefused('Give the measure a label people will understand, e.g. "% who felt unsafe online".')
     if not options:
         raise EvidenceRefused("Choose the answer(s) the measure counts, e.g. 'yes'.")
     _check_question(session, survey_id, question_id, options)
     row = Measure(priority_id=priority.id, survey_id=survey_id, question_id=question_id, option_ids=options,
-                  label=_clean(label), polarity=polarity, created_by=actor.username)
+                  label=clean_text(label), polarity=polarity, created_by=actor.username)
     session.add(row)
     session.flush()
     record(session, actor, "measure_added", "measure", row.id, priority=priority.key, survey=survey_id,
@@ -409,99 +395,14 @@ def link_quote(session: Session, actor: Actor, quote_id: int, keys: Iterable[str
     quote = session.get(Quote, quote_id)
     if quote is None:
         raise EvidenceNotFound(f"There is no quote with id {quote_id}.")
-    quote.priority_ids = check_priority_keys(session, _period(session, period_id).id, keys)
+    quote.priority_ids = check_priority_keys(session, plan_period(session, period_id).id, keys)
     session.flush()
     record(session, actor, "quote_priorities_linked", "quote", quote.id, priorities=list(quote.priority_ids))
     return list(quote.priority_ids)
 
 
-# --- everything linked to a priority --------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class QuestionLink:
-    survey_id: str
-    question_id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class ThemeLink:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class QuoteLink:
-    id: int
-    text: str
-    attribution: str
-    survey_id: str
-    via: str  # "priority" (linked directly) or "theme <id>"
-
-
-@dataclass(frozen=True)
-class PriorityEvidence:
-    priority_id: int
-    period_id: str
-    key: str
-    title: str
-    owner: str
-    outcomes: tuple[str, ...]
-    rag: RagEntry | None
-    measures: list[MeasureInfo] = field(default_factory=list)
-    questions: list[QuestionLink] = field(default_factory=list)
-    themes: list[ThemeLink] = field(default_factory=list)
-    quotes: list[QuoteLink] = field(default_factory=list)
-    items: list = field(default_factory=list)  # you_said_we_did.ItemView
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"measures": len(self.measures), "questions": len(self.questions), "themes": len(self.themes),
-                "quotes": len(self.quotes), "items": len(self.items)}
-
-
-def priority_evidence(session: Session, priority_id: int, codebook=None) -> PriorityEvidence:
-    """Everything linked to one priority: measures, survey questions, codebook themes, approved quotes
-    (linked directly or through one of those themes) and "you said, we did" items of its period.
-
-    `codebook`: a voice.analysis Codebook; by default the one in the definitions folder.
-    """
-    from voice.evidence.you_said_we_did import items_for_priority
-
-    priority = get_priority(session, priority_id)
-    themes = [ThemeLink(t.id, t.name) for t in _codebook_themes(codebook) if priority.key in t.priorities]
-    theme_ids = {t.id for t in themes}
-    quotes = []
-    for q in session.scalars(select(Quote).where(Quote.status == QUOTE_APPROVED,
-                                                 ~withheld(Quote.answer_id, Quote.response_id)).order_by(Quote.id)):
-        if priority.key in (q.priority_ids or []):
-            via = "priority"
-        else:
-            shared = [t for t in (q.theme_ids or []) if t in theme_ids]
-            if not shared:
-                continue
-            via = f"theme {shared[0]}"
-        quotes.append(QuoteLink(q.id, q.text, q.attribution, q.survey_id, via))
-    return PriorityEvidence(
-        priority_id=priority.id, period_id=priority.period_id, key=priority.key, title=priority.title,
-        owner=priority.owner, outcomes=tuple(priority.outcomes or ()), rag=current_rag(session, priority.id),
-        measures=measures_of(session, priority.id), questions=_linked_questions(session, priority.key),
-        themes=themes, quotes=quotes, items=items_for_priority(session, priority.period_id, priority.key),
-    )
-
-
-def _linked_questions(session: Session, key: str) -> list[QuestionLink]:
-    from voice.surveys.registry import get_survey, list_survey_ids
-    from voice.surveys.schema import tr
-
-    links = []
-    for survey_id in list_survey_ids(session):
-        _, survey = get_survey(session, survey_id)
-        links += [QuestionLink(survey_id, q.id, tr(q.text)) for q in survey.questions if key in q.priorities]
-    return links
-
-
-def _codebook_themes(codebook=None):
+def codebook_themes(codebook=None):
+    """The codebook's themes (`codebook`: a voice.analysis Codebook; by default the definitions folder's)."""
     if codebook is None:
         from voice.analysis.codebook import load_codebook
         from voice.config import get_settings
@@ -515,7 +416,7 @@ def _codebook_themes(codebook=None):
 
 def known_theme_ids(codebook=None) -> dict[str, str]:
     """Theme id -> name from the codebook (empty when there is no codebook file)."""
-    return {t.id: t.name for t in _codebook_themes(codebook)}
+    return {t.id: t.name for t in codebook_themes(codebook)}
 
 
 def today() -> date:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from voice.db import utcnow
 from voice.evidence.errors import EvidenceNotFound, EvidenceRefused
-from voice.evidence.priorities import _clean, _period, check_priority_keys, known_theme_ids
+from voice.evidence.common import clean_text, plan_period
+from voice.evidence.priorities import check_priority_keys, known_theme_ids
 from voice.models import Campaign, Group, Quote, YouSaidWeDid
 from voice.models.evidence import QUOTE_APPROVED
 from voice.models.priorities import AUDIENCE_ALL, AUDIENCE_YPAG, YSWD_STATUSES
@@ -110,7 +111,7 @@ def create_item(session: Session, actor: Actor, *, you_said: str, raised_at: dat
         existing = session.scalars(select(YouSaidWeDid).where(YouSaidWeDid.request_token == request_token)).first()
         if existing is not None:
             return item_view(session, existing)
-    period = _period(session, period_id)
+    period = plan_period(session, period_id)
     item = YouSaidWeDid(you_said="", raised_at=raised_at, period_id=period.id, created_by=actor.username,
                         status="planned", audience=AUDIENCE_ALL, theme_ids=[], quote_ids=[], priority_ids=[],
                         request_token=request_token or None)
@@ -190,12 +191,12 @@ def _apply(session: Session, item: YouSaidWeDid, fields: dict, codebook) -> None
     if unknown:
         raise EvidenceRefused(f"Items have no field {', '.join(sorted(unknown))}. Fields: {', '.join(EDITABLE)}.")
     if "period_id" in fields:
-        item.period_id = _period(session, fields["period_id"]).id
+        item.period_id = plan_period(session, fields["period_id"]).id
         if "priority_ids" not in fields:
             fields["priority_ids"] = item.priority_ids or []  # re-check the links against the new period
     for name in ("you_said", "we_did", "figures", "agency", "owner", "not_possible_reason"):
         if name in fields:
-            setattr(item, name, _clean(fields[name]))
+            setattr(item, name, clean_text(fields[name]))
     if not item.you_said:
         raise EvidenceRefused('Write what young people said, in their own terms, e.g. "You said online bullying '
                       'affects your mental health".')

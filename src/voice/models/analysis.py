@@ -23,6 +23,16 @@ SG_ACTION_TAKEN = "action_taken"
 SG_NO_ACTION = "no_action"
 SG_STATUSES = (SG_NEW, SG_REVIEWED, SG_ACTION_TAKEN, SG_NO_ACTION)
 
+# SafeguardingItem.categories: the concern lexicon's categories (voice.analysis.concerns), which a survey's
+# risk markers may name too (voice.surveys.loader); here so both read one list.
+CONCERN_CATEGORIES = (
+    "self_harm_suicide", "abuse_at_home", "sexual_abuse", "grooming_exploitation",
+    "threats_blackmail", "violence_weapons", "missing_unsafe_home", "other",
+)
+# Not a finding about risk: the answer is in a language or script the analysis does not read, so a
+# person must read it. It reaches the lead's queue like any flag (see voice.analysis.language).
+NOT_SCREENED = "not_screened"
+
 # ThemeReview.decision
 ACCEPTED = "accepted"  # an automatic theme the facilitator confirmed
 REJECTED = "rejected"  # an automatic theme the facilitator removed

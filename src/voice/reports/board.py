@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 
 from voice.errors import NotFound
 from voice.evidence.impact import MeasureTrend, measure_trend
-from voice.evidence.priorities import RagEntry, _period, list_periods, priority_evidence
+from voice.evidence.common import list_periods, plan_period
+from voice.evidence.priorities import RagEntry
+from voice.evidence.priority_evidence import priority_evidence
 from voice.evidence.quotes import ApprovedQuote, approved_quotes
 from voice.evidence.you_said_we_did import STATUS_WORDS, ItemView
 from voice.models import Campaign, CampaignGroup, Response
@@ -35,7 +37,7 @@ from voice.security.access import Actor, require
 from voice.security.roles import ADMIN, BOARD, FACILITATOR
 from voice.stats import SUPPRESSED_TEXT, ResultRow, question_results
 from voice.stats.headcounts import Headcount, headcount, headcounts
-from voice.stats.release import counted_responses
+from voice.stats.release import RELEASE_STEP, counted_responses
 from voice.stats.suppression import MIN_BASE
 from voice.stats.themes import SENTIMENTS, SentimentShare, ThemeFigure, theme_shares
 from voice.stats.waves import always_open, date_words, waves
@@ -227,8 +229,8 @@ class BoardOverview:
         if not self.has_responses:
             names = ", ".join(c.title or c.name for c in self.campaigns)
             return (f"Waves have been set up ({names}) but no young person's answers are in the figures yet, so "
-                    f"there are no figures or themes to show. They appear once answers arrive (in steps of 10 "
-                    f"while a wave is open).")
+                    f"there are no figures or themes to show. They appear once answers arrive (in steps of "
+                    f"{RELEASE_STEP} while a wave is open).")
         return None
 
     def priority(self, key_or_id) -> PriorityCard:
@@ -250,7 +252,7 @@ def board_overview(session: Session, actor: Actor, period_id: str | None = None,
     periods that exist) for an unknown period.
     """
     require(actor, *BOARD_ROLES)
-    period = _period(session, period_id)
+    period = plan_period(session, period_id)
     in_scope = campaigns_in_scope(session, period.ends)
     counts = _counted(session, in_scope)
     summaries, total = _campaign_summaries(session, in_scope, counts)

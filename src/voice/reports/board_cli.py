@@ -7,10 +7,9 @@ import sys
 import time
 
 
-def register_board() -> None:
-    from voice.reports.cli import add_report_command
-
-    board = add_report_command(
+def register_board(report_kinds) -> None:
+    """Add `voice report board` to the `report` group's subparsers (voice.reports.cli.register)."""
+    board = report_kinds.add_parser(
         "board", help="the board report for a plan period (.docx or .pdf)",
         description="What young people told us, what we did and what difference it made, per priority. "
                     "Small numbers are suppressed. The format follows the file's extension.")

@@ -1,7 +1,7 @@
 """`voice report …`: report commands. `voice report schools --campaign NAME --out DIR` writes the school packs.
 
-The `report` sub-command group is kept in REPORT_SUBPARSERS so other report kinds (the board report)
-add their own sub-command with `add_report_command`.
+Other report kinds (the board report, voice.reports.board_cli) add their sub-command to the `report`
+group handed to them here: no module-level parser, and board_cli never imports this module.
 """
 
 from __future__ import annotations
@@ -11,22 +11,11 @@ from pathlib import Path
 import sys
 import time
 
-REPORT_SUBPARSERS = None  # the `report` group's subparsers, once registered
-
-
-def add_report_command(name: str, **kwargs) -> argparse.ArgumentParser:
-    """A new `voice report <name>` sub-command (for the board report and others)."""
-    if REPORT_SUBPARSERS is None:
-        raise RuntimeError("voice.reports.cli.register has not run yet")
-    return REPORT_SUBPARSERS.add_parser(name, **kwargs)
-
-
 def register(subparsers) -> None:
-    global REPORT_SUBPARSERS
     report = subparsers.add_parser("report", help="write reports (school packs, …)")
-    REPORT_SUBPARSERS = report.add_subparsers(dest="report_kind", metavar="REPORT")
+    kinds = report.add_subparsers(dest="report_kind", metavar="REPORT")
     report.set_defaults(func=lambda args: (report.print_help(), 2)[1])
-    schools = REPORT_SUBPARSERS.add_parser(
+    schools = kinds.add_parser(
         "schools", help="one PDF per school: its results beside the whole area's",
         description="One PDF per school in the campaign, small numbers suppressed.")
     schools.add_argument("--campaign", required=True, help="campaign name, e.g. esafety-2016")
@@ -38,7 +27,7 @@ def register(subparsers) -> None:
     schools.set_defaults(func=run_schools)
     from voice.reports.board_cli import register_board
 
-    register_board()
+    register_board(kinds)
 
 
 def run_schools(args: argparse.Namespace) -> int:

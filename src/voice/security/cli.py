@@ -217,7 +217,7 @@ def _audit_export(args: argparse.Namespace) -> int:
 
 def _retention_run(args: argparse.Namespace) -> int:
     from voice.security.access import SYSTEM
-    from voice.security.retention import run_retention
+    from voice.responses.retention import run_retention
 
     report = _in_session(lambda s: run_retention(s, SYSTEM, dry_run=args.dry_run))
     verb = "Would remove" if report.dry_run else "Removed"
@@ -239,7 +239,7 @@ def _retention_run(args: argparse.Namespace) -> int:
 
 def _erase(args: argparse.Namespace) -> int:
     from voice.security.access import SYSTEM
-    from voice.security.retention import HeldForSafeguarding, NothingToErase, erase_response
+    from voice.responses.retention import HeldForSafeguarding, NothingToErase, erase_response
 
     try:
         report = _in_session(lambda s: erase_response(s, SYSTEM, args.receipt_code))

@@ -63,9 +63,9 @@ MEASURE_FIELDS = ("period", "priority", "measure_id", "measure", "survey_id", "q
 def measure_records(session, period_id: str | None, survey_id: str | None) -> list[dict]:
     """One record per measure: its figures by wave and its change, in the words every screen uses."""
     from voice.evidence.impact import priority_trends
-    from voice.evidence.priorities import _period
+    from voice.evidence.common import plan_period
 
-    period = _period(session, period_id)
+    period = plan_period(session, period_id)
     out = []
     for priority in period.priorities:
         for m in priority_trends(session, priority.id, period.ends):

@@ -35,7 +35,7 @@ class Headcount:
         """"1,580 young people answered." / "Fewer than 10 young people answered so far." / "Nobody has
         answered yet." (did: a past tense such as "answered" or "wrote comments")."""
         if self.suppressed or self.count is None:
-            return f"Fewer than 10 young people {did} so far."
+            return f"{SUPPRESSED_TEXT.capitalize()} young people {did} so far."
         if self.count == 0:
             return f"Nobody has {did} yet."
         return f"{self.count:,} young people {did}."

@@ -39,7 +39,7 @@ from typing import Hashable, Sequence
 import numpy as np
 
 MIN_BASE = 10
-SUPPRESSED_TEXT = "fewer than 10"
+SUPPRESSED_TEXT = f"fewer than {MIN_BASE}"  # what a hidden figure reads, everywhere
 GROUP_MIN_BASE = 50  # below this base, 0% and 100% of an answer are hidden (group disclosure)
 
 BASE = "__base__"  # respondents who answered, not counting prefer-not-to-say

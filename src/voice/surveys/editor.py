@@ -21,10 +21,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
 from voice.definitions import Problem
 from voice.errors import Invalid
+from voice.surveys.languages import PARTNERSHIP_LANGUAGES
 from voice.surveys.loader import (
     CODE_EMPTY_SECTION,
     CODE_NO_SECTIONS,
@@ -42,6 +43,9 @@ from voice.surveys.loader import (
 from voice.surveys.schema import (
     CLOSED_TYPES,
     DEFAULT_LANGUAGE,
+    LIMIT_FIELDS,
+    OPEN_TYPES,
+    WRITTEN_OPTION_TYPES,
     PREFER_NOT_TO_SAY,
     QUESTION_TYPES,
     Survey,
@@ -51,16 +55,6 @@ from voice.surveys.serialize import survey_to_dict
 
 Draft = dict[str, Any]
 
-# The partnership's priorities (2020/21 onwards) a question can serve.
-PRIORITY_IDS = ("statutory", "voice_of_child", "mental_health", "communications", "domestic_abuse")
-PRIORITY_NAMES = {
-    "statutory": "Statutory responsibilities",
-    "voice_of_child": "Voice of the Child",
-    "mental_health": "Mental Health",
-    "communications": "Communications",
-    "domestic_abuse": "Domestic Abuse",
-}
-LANGUAGE_NAMES = {"en": "English", "gu": "Gujarati", "pa": "Punjabi", "pl": "Polish", "ur": "Urdu"}
 # Skip-rule tests the builder offers, by the type of the earlier question.
 SIMPLE_OPS = ("equals", "not_equals", "in", "includes", "answered")
 
@@ -307,7 +301,9 @@ def update_survey(draft: Mapping, *, title: Text | str | None = None, intro: Tex
                   privacy_notice: Text | str | None = None, min_age: int | None = None,
                   max_age: int | None = None, languages: list[str] | None = None,
                   priorities: list[str] | None = None, retention_months: int | None = None,
-                  version: int | None = None) -> Draft:
+                  version: int | None = None, known_priorities: Collection[str] | None = None) -> Draft:
+    """Change survey-level fields. `known_priorities`: the plan's priority keys (voice.evidence.priorities.
+    priority_choices), when the caller has them; a priority not among them is refused."""
     after = copy.deepcopy(dict(draft))
     own: list[EditProblem] = []
     for key, value in (("title", title), ("intro", intro), ("privacy_notice", privacy_notice)):
@@ -325,7 +321,7 @@ def update_survey(draft: Mapping, *, title: Text | str | None = None, intro: Tex
         bad = [x for x in langs if not LANGUAGE_RE.match(x)]
         if bad:
             own.append(EditProblem("survey", "languages", f"{', '.join(bad)}: use two or three letter codes "
-                                                          "(en, gu, pa, pl, ur)"))
+                                                          f"({', '.join(sorted(PARTNERSHIP_LANGUAGES))})"))
         if DEFAULT_LANGUAGE not in langs:
             own.append(EditProblem("survey", "languages", "English (en) must stay: it is the fallback wording"))
         removed = set(languages_of(after)) - set(langs)
@@ -338,7 +334,7 @@ def update_survey(draft: Mapping, *, title: Text | str | None = None, intro: Tex
         if langs == [DEFAULT_LANGUAGE]:
             after.pop("languages")
     if priorities is not None:
-        own += _priority_problems("survey", priorities)
+        own += _priority_problems("survey", priorities, known_priorities)
         after["priorities"] = list(priorities)
         if not priorities:
             after.pop("priorities")
@@ -426,12 +422,13 @@ def delete_section(draft: Mapping, section_id: str) -> Draft:
 # --- questions --------------------------------------------------------------------------------
 
 
-def add_question(draft: Mapping, section_id: str, question: Mapping, position: int | None = None) -> Draft:
+def add_question(draft: Mapping, section_id: str, question: Mapping, position: int | None = None, *,
+                 known_priorities: Collection[str] | None = None) -> Draft:
     """Add a question (a dict in file layout: id, type, text, help, options, show_if, priorities …)."""
     after = copy.deepcopy(dict(draft))
     si, section = find_section(after, section_id)
     q = _clean_question(question)
-    own = _question_problems(after, q, old_id=None)
+    own = _question_problems(after, q, old_id=None, known_priorities=known_priorities)
     qs = section.setdefault("questions", [])
     qs.insert(len(qs) if position is None else position, q)
     if not own:
@@ -439,12 +436,13 @@ def add_question(draft: Mapping, section_id: str, question: Mapping, position: i
     return _refuse_new_problems(draft, ensure_quote_consent(after), own)
 
 
-def update_question(draft: Mapping, question_id: str, question: Mapping) -> Draft:
+def update_question(draft: Mapping, question_id: str, question: Mapping, *,
+                    known_priorities: Collection[str] | None = None) -> Draft:
     """Replace a question. A new id is carried into the skip rules that look at it."""
     after = copy.deepcopy(dict(draft))
     si, qi, _ = find_question(after, question_id)
     q = _clean_question(question)
-    own = _question_problems(after, q, old_id=question_id)
+    own = _question_problems(after, q, old_id=question_id, known_priorities=known_priorities)
     new_id = q.get("id")
     if not own and new_id and new_id != question_id:
         for other in questions(after):
@@ -465,7 +463,8 @@ def _leave_changed_list(draft: Mapping, q: dict) -> None:
         del q["options_list"]
 
 
-def set_question_fields(draft: Mapping, question_id: str, **fields: Any) -> Draft:
+def set_question_fields(draft: Mapping, question_id: str, *, known_priorities: Collection[str] | None = None,
+                        **fields: Any) -> Draft:
     """Change some fields of a question (text, help, required, sensitive, priorities, show_if, options…).
     A field given as None is removed."""
     _, _, current = find_question(draft, question_id)
@@ -475,15 +474,17 @@ def set_question_fields(draft: Mapping, question_id: str, **fields: Any) -> Draf
             q.pop(key, None)
         else:
             q[key] = value
-    return update_question(draft, question_id, q)
+    return update_question(draft, question_id, q, known_priorities=known_priorities)
 
 
 def set_show_if(draft: Mapping, question_id: str, condition: Mapping | None) -> Draft:
     return set_question_fields(draft, question_id, show_if=dict(condition) if condition else None)
 
 
-def set_priorities(draft: Mapping, question_id: str, priorities: list[str]) -> Draft:
-    return set_question_fields(draft, question_id, priorities=list(priorities) or None)
+def set_priorities(draft: Mapping, question_id: str, priorities: list[str], *,
+                   known_priorities: Collection[str] | None = None) -> Draft:
+    return set_question_fields(draft, question_id, priorities=list(priorities) or None,
+                               known_priorities=known_priorities)
 
 
 def set_help(draft: Mapping, question_id: str, help_text: Text | str | None) -> Draft:
@@ -593,7 +594,8 @@ def _option_index(options: list[dict], question_id: str, option_id: str) -> int:
 # --- immediate checks -------------------------------------------------------------------------
 
 
-def _question_problems(draft: Mapping, q: Mapping, old_id: str | None) -> list[EditProblem]:
+def _question_problems(draft: Mapping, q: Mapping, old_id: str | None, *,
+                       known_priorities: Collection[str] | None = None) -> list[EditProblem]:
     qid = q.get("id")
     where = f"question '{qid or old_id or 'new'}'"
     problems: list[EditProblem] = []
@@ -630,17 +632,22 @@ def _question_problems(draft: Mapping, q: Mapping, old_id: str | None) -> list[E
                                             f"option '{oid}' needs a label young people will read"))
             if qtype == "emoji_scale" and oid != PREFER_NOT_TO_SAY and isinstance(o, Mapping) and not o.get("emoji"):
                 problems.append(EditProblem(where, f"options[{i + 1}].emoji", f"option '{oid}' needs an emoji"))
-    problems += _priority_problems(where, q.get("priorities") or [])
+    problems += _priority_problems(where, q.get("priorities") or [], known_priorities)
     if q.get("show_if"):
         problems += _condition_problems(draft, q["show_if"], where, qid, old_id)
     return problems
 
 
-def _priority_problems(where: str, priorities: Iterable[str]) -> list[EditProblem]:
-    unknown = [p for p in priorities if p not in PRIORITY_IDS]
+def _priority_problems(where: str, priorities: Iterable[str],
+                       known: Collection[str] | None) -> list[EditProblem]:
+    """Priorities are the plan's (a table loaded from a plan file): the caller passes their keys; None:
+    the caller has no session and publishing keys are not checked here."""
+    if known is None:
+        return []
+    unknown = [p for p in priorities if p not in known]
     if unknown:
         return [EditProblem(where, "priorities", f"{', '.join(map(str, unknown))}: not a partnership priority; "
-                                                 f"choose from {', '.join(PRIORITY_IDS)}")]
+                                                 f"choose from {', '.join(known) or 'none (no plan is loaded)'}")]
     return []
 
 
@@ -863,6 +870,24 @@ def _clean_question(question: Mapping) -> dict:
 # `id: label`: an id is one word without spaces, ':' or ';' (choice names from XLSForm such as Male or -99 too).
 _OPTION_LINE = re.compile(r"^\s*(?:([^\s:;|]+)\s*:\s*)?(.*)$")
 _EMOJI_FIRST = re.compile(r"^(\S+)\s+(.*)$")
+
+
+def question_from_form(current: Mapping, *, qid: str, qtype: str, text: Mapping[str, str],
+                       help_text: Mapping[str, str], options_text: str, langs: list[str], required: bool,
+                       sensitive: bool, decimals: bool, priorities: list[str]) -> Draft:
+    """The question a question form describes (`current`: the question being changed, or {} for a new one).
+    Fields its type does not use are left out: options for types with written options, limits for open ones."""
+    return {
+        "id": qid.strip() or slug(text.get(DEFAULT_LANGUAGE, ""))[:40],
+        "type": qtype, "text": dict(text), "help": dict(help_text),
+        "options": options_from_text(options_text, langs, with_emoji=qtype == "emoji_scale")
+        if qtype in WRITTEN_OPTION_TYPES else None,
+        "required": required, "sensitive": sensitive, "priorities": list(priorities),
+        "show_if": current.get("show_if"),
+        **{k: current[k] for k in LIMIT_FIELDS if k in current and qtype in OPEN_TYPES},
+        "decimals": decimals if qtype == "number" else None,
+        "options_list": current.get("options_list"),  # an imported form's list name, kept
+    }
 
 
 def slug(text: str) -> str:

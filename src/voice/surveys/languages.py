@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-# Our usual column names for the languages of the partnership's surveys (the welcome screen uses these too).
-NATIVE_TITLES = {"en": "English", "pl": "Polski", "ur": "Urdu", "pa": "Punjabi", "gu": "Gujarati"}
 
 # ISO 639-1: code -> English name.
 ISO_639_1 = dict(line.split(" ", 1) for line in """\
@@ -35,9 +33,16 @@ tk Turkmen|tl Tagalog|tn Tswana|to Tonga|tr Turkish|ts Tsonga|tt Tatar|tw Twi|ty
 uk Ukrainian|ur Urdu|uz Uzbek|ve Venda|vi Vietnamese|vo Volapuk|wa Walloon|wo Wolof|xh Xhosa|yi Yiddish
 yo Yoruba|za Zhuang|zh Chinese|zu Zulu""".replace("\n", "|").split("|"))
 
+# The languages of the partnership's surveys, each named in itself (a young person picks from these).
+ENDONYMS = {"en": "English", "pl": "Polski", "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી"}
+PARTNERSHIP_LANGUAGES = tuple(ENDONYMS)
+# Our column names for them in XLSForm headers: the name in itself when written in Latin letters
+# ("Polski"), else the English name ("Urdu"), so a spreadsheet header stays readable to staff.
+NATIVE_TITLES = {code: name if name.isascii() else ISO_639_1[code] for code, name in ENDONYMS.items()}
+
 # Names people write that are not the English name above (in the language itself, or a common variant).
 _OTHER_NAMES = {
-    "polski": "pl", "اردو": "ur", "panjabi": "pa", "ਪੰਜਾਬੀ": "pa", "ગુજરાતી": "gu", "français": "fr",
+    "panjabi": "pa", "français": "fr",
     "francais": "fr", "español": "es", "espanol": "es", "castellano": "es", "deutsch": "de", "português": "pt",
     "portugues": "pt", "italiano": "it", "العربية": "ar", "arabe": "ar", "kiswahili": "sw", "swahili": "sw",
     "farsi": "fa", "dari": "fa", "soomaali": "so", "tigrigna": "ti", "amharigna": "am", "bangla": "bn",
@@ -45,7 +50,8 @@ _OTHER_NAMES = {
     "русский": "ru", "українська": "uk", "română": "ro", "romana": "ro", "türkçe": "tr", "turkce": "tr",
     "kurdi": "ku", "pashto": "ps", "pushto": "ps", "hausa": "ha", "yoruba": "yo", "igbo": "ig",
 }
-_BY_NAME = {name.lower(): code for code, name in ISO_639_1.items()} | _OTHER_NAMES
+_BY_NAME = ({name.lower(): code for code, name in ISO_639_1.items()}
+            | {name.lower(): code for code, name in ENDONYMS.items()} | _OTHER_NAMES)
 # "Name (code)" with an IANA tag such as en, fr, pt-BR: the first part is the code we keep.
 _CODE_IN_BRACKETS = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
 
@@ -68,6 +74,16 @@ def code_for(name: str) -> str | None:
 def title_for(code: str) -> str:
     """Our usual name for a language in column headers: the partnership's own names, else English."""
     return NATIVE_TITLES.get(code) or ISO_639_1.get(code) or code
+
+
+def english_name(code: str) -> str:
+    """'Polish' for pl: how staff pages name a language; the code itself when it is not ISO 639-1."""
+    return ISO_639_1.get(code) or code
+
+
+def own_name(code: str) -> str:
+    """'Polski' for pl: how a young person sees their language offered (in itself where we know it)."""
+    return ENDONYMS.get(code) or title_for(code)
 
 
 def column_language(code: str) -> str:

@@ -31,6 +31,7 @@ from voice.surveys.piping import piped_question_ids
 from voice.surveys.schema import (
     CLOSED_TYPES,
     DEFAULT_LANGUAGE,
+    DEFAULT_RETENTION_MONTHS,
     PREFER_NOT_TO_SAY,
     PREFER_NOT_TO_SAY_LABEL,
     QUESTION_TYPES,
@@ -48,7 +49,6 @@ from voice.surveys.schema import (
 
 MIN_AGE, MAX_AGE = 10, 18
 MAX_RETENTION_MONTHS = 120
-DEFAULT_RETENTION_MONTHS = 24
 
 QUOTE_CONSENT_ID = "quote_consent"
 QUOTE_CONSENT_TEXT = "Can we use your words, without your name, in reports?"
@@ -82,9 +82,9 @@ CONDITION_KEYS = ("question",) + CONDITION_OPS
 
 def risk_categories() -> tuple[str, ...]:
     """The concern categories a `risk` marker may name: the concern lexicon's, so the lead's filters match."""
-    from voice.analysis.concerns import CATEGORIES
+    from voice.models.analysis import CONCERN_CATEGORIES
 
-    return tuple(CATEGORIES)
+    return CONCERN_CATEGORIES
 
 
 # Survey ids go into links and campaign names: snake_case.

@@ -17,6 +17,7 @@ from voice.definitions import content_hash
 from voice.errors import NotFound
 from voice.models import Campaign, SurveyRecord, SurveyVersion
 from voice.surveys.schema import Survey, tr
+from voice.surveys.serialize import survey_to_dict
 
 
 class UnknownSurvey(NotFound):
@@ -34,7 +35,7 @@ class SyncReport:
 
 def publish(session: Session, survey: Survey, source: str) -> SurveyVersion:
     """Store `survey` as a new version unless the newest version already has the same content."""
-    definition = survey.to_dict()
+    definition = survey_to_dict(survey)
     digest = content_hash(definition)
     record = session.get(SurveyRecord, survey.id)
     if record is None:

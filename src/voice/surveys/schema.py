@@ -7,7 +7,7 @@ wording (`{"en": "Do you use a webcam?"}`). YAML may give a plain string, which 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
 Text = Mapping[str, str]
 
@@ -16,9 +16,13 @@ PREFER_NOT_TO_SAY = "prefer_not_to_say"
 PREFER_NOT_TO_SAY_LABEL: Text = {"en": "Prefer not to say"}
 YES_NO_OPTION_IDS = ("yes", "no", PREFER_NOT_TO_SAY)
 
-QUESTION_TYPES = ("single", "multi", "yes_no", "scale", "emoji_scale", "text", "number")
 CLOSED_TYPES = ("single", "multi", "yes_no", "scale", "emoji_scale")
+OPEN_TYPES = ("text", "number")
+QUESTION_TYPES = CLOSED_TYPES + OPEN_TYPES
+WRITTEN_OPTION_TYPES = tuple(t for t in CLOSED_TYPES if t != "yes_no")  # yes_no's options are fixed
+LIMIT_FIELDS = ("min", "max", "max_length")  # number: min, max; text: max_length
 TEXT_MAX_LENGTH = 5000
+DEFAULT_RETENTION_MONTHS = 24  # free text is removed this long after a response; a survey may set its own
 
 
 def tr(text: Text | None, language: str = DEFAULT_LANGUAGE) -> str:
@@ -104,7 +108,7 @@ class Survey:
     sections: tuple[Section, ...]
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     priorities: tuple[str, ...] = ()
-    retention_months: int = 24  # free text removed after this; figures kept
+    retention_months: int = DEFAULT_RETENTION_MONTHS  # free text removed after this; figures kept
     source: str = ""  # file path it came from, or "editor"
     # False: choice questions offer only the options listed (an imported form keeps its lists as they were).
     add_prefer_not_to_say: bool = True
@@ -127,9 +131,3 @@ class Survey:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON/YAML-ready), the same layout a survey file uses."""
-        from voice.surveys.serialize import survey_to_dict
-
-        return survey_to_dict(self)

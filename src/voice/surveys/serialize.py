@@ -1,7 +1,7 @@
 """Survey -> plain data / YAML, in the same layout as a survey file.
 
 Round trip: load_survey_text(survey_to_yaml(s)) == s (apart from `source`). Defaults the
-loader fills in (languages [en], retention 24 months, yes/no options, the trailing
+loader fills in (languages [en], the default retention, yes/no options, the trailing
 "Prefer not to say" unless the survey turns it off) are left out, so a saved file stays as short
 as a hand-written one.
 """
@@ -14,6 +14,7 @@ import yaml
 
 from voice.surveys.schema import (
     DEFAULT_LANGUAGE,
+    DEFAULT_RETENTION_MONTHS,
     PREFER_NOT_TO_SAY,
     PREFER_NOT_TO_SAY_LABEL,
     TEXT_MAX_LENGTH,
@@ -26,7 +27,6 @@ from voice.surveys.schema import (
     Text,
 )
 
-_DEFAULT_RETENTION_MONTHS = 24
 _YES_NO_DEFAULT_LABELS = {"yes": {"en": "Yes"}, "no": {"en": "No"}, PREFER_NOT_TO_SAY: dict(PREFER_NOT_TO_SAY_LABEL)}
 
 
@@ -136,7 +136,7 @@ def survey_to_dict(survey: Survey) -> dict[str, Any]:
         data["language_names"] = dict(survey.language_names)
     if survey.priorities:
         data["priorities"] = list(survey.priorities)
-    if survey.retention_months != _DEFAULT_RETENTION_MONTHS:
+    if survey.retention_months != DEFAULT_RETENTION_MONTHS:
         data["retention_months"] = survey.retention_months
     if not survey.add_prefer_not_to_say:
         data["add_prefer_not_to_say"] = False

@@ -27,17 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from voice.io.safe_csv import neutralise
-from voice.surveys.languages import NATIVE_TITLES, column_language
+from voice.surveys.languages import column_language
 from voice.surveys.schema import DEFAULT_LANGUAGE, TEXT_MAX_LENGTH, Condition, Question, Survey, Text
 from voice.surveys.xlsform_import import read_xlsform
-from voice.surveys.xlsform_types import XLSFormError, XLSFormReport, XLSProblem
+from voice.surveys.xlsform_types import CHOICES, SETTINGS, SURVEY, VOICE_TYPES, XLSFormReport, XLSFormError, XLSProblem
 
 __all__ = ["XLSFormReport", "XLSFormError", "XLSProblem", "condition_to_relevant", "read_xlsform",
            "survey_to_xlsform", "write_xlsform"]
-
-SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
-VOICE_TYPES = ("yes_no", "scale", "emoji_scale")
-LANGUAGE_TITLES = NATIVE_TITLES  # kept for callers that named languages through this module
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from voice.io.safe_csv import restore
 from voice.surveys import editor
 from voice.surveys.languages import code_for, column_language
 from voice.surveys.loader import (
-    DEFAULT_RETENTION_MONTHS,
     ID_RE,
     LANGUAGE_RE,
     MAX_AGE,
@@ -42,13 +41,11 @@ from voice.surveys.loader import (
     valid_question_id,
 )
 from voice.surveys.piping import PIPE_RE
-from voice.surveys.schema import DEFAULT_LANGUAGE, PREFER_NOT_TO_SAY
+from voice.surveys.schema import DEFAULT_LANGUAGE, DEFAULT_RETENTION_MONTHS, PREFER_NOT_TO_SAY
 from voice.surveys.xlsform_limits import check_workbook
 from voice.surveys.xlsform_relevant import RuleParser, Unparseable, rule_refs, tested_options, to_condition
-from voice.surveys.xlsform_types import XLSFormError, XLSFormReport, XLSProblem
+from voice.surveys.xlsform_types import CHOICES, SETTINGS, SURVEY, VOICE_TYPES, XLSFormReport, XLSFormError, XLSProblem
 
-SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
-VOICE_TYPES = ("yes_no", "scale", "emoji_scale")
 MAX_DECLARED_VERSION = 2_147_483_647  # the database keeps it in a 32-bit column
 
 # Element types (as pyxform names them) we do not import, and why. Anything else we do not know is listed too.

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from voice.errors import Invalid
 from voice.surveys.schema import Survey
 
+# The workbook's sheets, and the types a `voice::type` column names (ours, which XLSForm has no word for).
+SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
+VOICE_TYPES = ("yes_no", "scale", "emoji_scale")
+
 
 @dataclass(frozen=True)
 class XLSProblem:

@@ -11,15 +11,13 @@ import streamlit as st
 from voice.security import accounts
 from voice.security.access import Actor
 from voice.security.passwords import MIN_LENGTH
-from voice.security.roles import ROLES
+from voice.security.roles import ROLE_NAMES, ROLES
 from voice.ui import notice
 from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
 from voice.ui.text import plain
 
 S = st.session_state
-ROLE_NAMES = {"facilitator": "Facilitator", "safeguarding_lead": "Safeguarding lead",
-              "board_member": "Board member", "admin": "Administrator"}
 
 
 def _when(value) -> str:

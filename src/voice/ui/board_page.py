@@ -20,7 +20,7 @@ from voice.security.access import Actor
 from voice.stats import SUPPRESSED_TEXT
 from voice.ui.charts import show_chart, show_table
 from voice.ui.errors import show_error
-from voice.ui.guard import page_link_if_listed
+from voice.ui.refusal import page_link_if_listed
 from voice.ui.runtime import db_session
 from voice.ui.text import plain
 
@@ -58,7 +58,7 @@ def _choose_period(actor: Actor) -> str | None:
 def overview_page(actor: Actor) -> None:
     st.title("Board overview")
     st.caption(f"What young people told us, what was done and what difference it made, for each priority. "
-               f"A figure from fewer than 10 young people reads '{SUPPRESSED_TEXT}'. No comment is shown as "
+               f"A figure from {SUPPRESSED_TEXT} young people reads '{SUPPRESSED_TEXT}'. No comment is shown as "
                f"written: only themes, counts and quotes a facilitator approved.")
     period = _choose_period(actor)
     if period is None:

@@ -15,7 +15,7 @@ young person's in-progress survey that survives a reload without `?resume=` in t
 
 Cookies are per browser (every tab of it), not per tab. `keep` needs the browser-id cookie, which the
 middleware sets only on staff pages (young people's devices carry no id); for a young person's page,
-issue 17 adds the page's address to `voice.web.middleware.staff_paths` or sets the id on its own pages.
+issue 17 adds the page's address to `voice.ui.navigation.staff_paths` or sets the id on its own pages.
 Without a browser (AppTest) `keep` holds the value in session state and `read`/`forget` use that.
 """
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from voice.db import DatabaseUnavailable
 from voice.security.access import Actor
-from voice.security.retention import HeldForSafeguarding, NothingToErase, erase_response, preview_erasure
+from voice.responses.retention import HeldForSafeguarding, NothingToErase, erase_response, preview_erasure
 from voice.security.roles import SAFEGUARDING
 from voice.ui.errors import show_error
 from voice.ui.runtime import call

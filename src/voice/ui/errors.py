@@ -19,6 +19,7 @@ import streamlit as st
 from voice.definitions.problems import DefinitionError, Problem
 from voice.errors import Invalid, VoiceError
 from voice.security.access import AccessDenied
+from voice.ui.refusal import refuse
 from voice.ui.text import plain
 
 
@@ -43,9 +44,7 @@ def show_error(error: VoiceError, lead: str = "", *, info: bool = False) -> None
     changed. Please fix:") is followed by a list even for one problem. `info=True` for something that is
     not a mistake (the same text saved twice, a period with no plan yet)."""
     if isinstance(error, AccessDenied):
-        from voice.ui.guard import refuse
-
-        refuse()  # stops the run
+        refuse(error.actor)  # stops the run
     found = lines(error)
     if lead.endswith(":") or len(found) > 1:
         text = (lead or "Please fix:") + "\n\n" + "\n".join(f"- {plain(line)}" for line in found)

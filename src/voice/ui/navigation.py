@@ -8,6 +8,7 @@ tests/app/test_access.py then checks it for every role automatically.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from voice.security.roles import ADMIN, BOARD, FACILITATOR, ROLES, SAFEGUARDING
 
@@ -97,3 +98,10 @@ def default_page(roles: frozenset[str], survey_link: bool = False) -> str:
 
 __all__ = ["ADMIN", "BOARD", "FACILITATOR", "PAGES", "PUBLIC", "SAFEGUARDING", "STAFF", "PageSpec",
            "default_page", "hidden_pages_for", "pages_for", "sign_in_addresses"]
+
+
+@lru_cache(maxsize=1)
+def staff_paths() -> frozenset[str]:
+    """Addresses of staff pages and sign-in: the only pages that get the browser-id cookie (serve.py gives
+    them to voice.web.middleware), so young people's devices never carry it."""
+    return frozenset("/" + p.url_path for p in PAGES if p.url_path and (p.roles or p.signed_out_only))

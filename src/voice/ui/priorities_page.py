@@ -8,7 +8,9 @@ import streamlit as st
 
 from voice.evidence import impact, priorities as svc
 from voice.evidence.errors import EvidenceRefused
+from voice.evidence.priority_evidence import priority_evidence
 from voice.models.priorities import POLARITIES, RAG_STATUSES
+from voice.security.access import Actor
 from voice.ui.errors import show_error
 from voice.ui.runtime import call
 from voice.ui.text import plain
@@ -19,12 +21,6 @@ ACTION_LABELS = {"what": "What are we going to do?", "how": "How are we going to
 
 
 _db = call  # a service call in its own transaction, retried when the database is busy
-
-
-def _actor():
-    from voice.ui.session import current_actor
-
-    return current_actor()  # the services check the role, sign actions and RAG judgements, and audit
 
 
 def _periods(session):
@@ -45,7 +41,8 @@ def _measure_rows(session, priority_id):
     return impact.measure_table(impact.priority_trends(session, priority_id, priority.period.ends))
 
 
-def run() -> None:
+def run(actor: Actor) -> None:
+    """The services check the actor's role, sign actions and RAG judgements with it, and audit."""
     st.title("Priorities")
     periods = _db(_periods)
     if not periods:
@@ -64,7 +61,7 @@ def run() -> None:
     for outcome in outcomes:
         st.text(f"• {outcome}")
 
-    evidence = _db(svc.priority_evidence, pid)
+    evidence = _db(priority_evidence, pid)
     st.markdown("**Evidence linked**")
     cols = st.columns(len(evidence.counts))
     for col, (name, n) in zip(cols, evidence.counts.items()):
@@ -72,11 +69,11 @@ def run() -> None:
 
     tabs = st.tabs(["Actions", "RAG status", "Measures", "Linked evidence"])
     with tabs[0]:
-        _actions_tab(pid)
+        _actions_tab(actor, pid)
     with tabs[1]:
-        _rag_tab(pid)
+        _rag_tab(actor, pid)
     with tabs[2]:
-        _measures_tab(pid)
+        _measures_tab(actor, pid)
     with tabs[3]:
         st.dataframe(pd.DataFrame([{"Survey": q.survey_id, "Question": q.text} for q in evidence.questions]),
                      hide_index=True)
@@ -86,7 +83,7 @@ def run() -> None:
                                     "Waiting": i.waiting_words} for i in evidence.items]), hide_index=True)
 
 
-def _actions_tab(pid: int) -> None:
+def _actions_tab(actor: Actor, pid: int) -> None:
     actions = _db(_actions, pid)
     if actions:
         table = pd.DataFrame(actions).drop(columns="id").rename(columns=ACTION_LABELS)
@@ -100,9 +97,9 @@ def _actions_tab(pid: int) -> None:
         if st.form_submit_button("Save action", type="primary"):
             try:
                 if choice is None:
-                    _db(svc.add_action, _actor(), pid, **values)
+                    _db(svc.add_action, actor, pid, **values)
                 else:
-                    _db(svc.update_action, _actor(), choice, **values)
+                    _db(svc.update_action, actor, choice, **values)
             except EvidenceRefused as refused:
                 show_error(refused)
             else:
@@ -110,7 +107,7 @@ def _actions_tab(pid: int) -> None:
                 st.rerun()
 
 
-def _rag_tab(pid: int) -> None:
+def _rag_tab(actor: Actor, pid: int) -> None:
     history = _db(svc.rag_history, pid)
     if history:
         st.markdown(f"**Now: {history[0].status.upper()}** "
@@ -121,7 +118,7 @@ def _rag_tab(pid: int) -> None:
         rationale = st.text_area("Why? (the board will read this)")
         if st.form_submit_button("Set status", type="primary"):
             try:
-                _db(svc.set_rag, _actor(), pid, status, rationale)
+                _db(svc.set_rag, actor, pid, status, rationale)
             except EvidenceRefused as refused:
                 show_error(refused)
             else:
@@ -131,7 +128,7 @@ def _rag_tab(pid: int) -> None:
                                    for h in history]), hide_index=True)
 
 
-def _measures_tab(pid: int) -> None:
+def _measures_tab(actor: Actor, pid: int) -> None:
     rows = _db(_measure_rows, pid)
     if rows:
         from voice.ui.charts import show_table
@@ -149,7 +146,7 @@ def _measures_tab(pid: int) -> None:
                                 horizontal=True)
             if st.form_submit_button("Add measure"):
                 try:
-                    _db(svc.add_measure, _actor(), pid, survey_id=survey_id.strip(), question_id=question_id.strip(),
+                    _db(svc.add_measure, actor, pid, survey_id=survey_id.strip(), question_id=question_id.strip(),
                         option_ids=[o.strip() for o in options.split(",")], label=label, polarity=polarity)
                 except EvidenceRefused as refused:
                     show_error(refused)

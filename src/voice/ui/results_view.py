@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from voice.config import get_settings
 from voice.models import Response
 from voice.stats import AREA, GROUP, SUPPRESSED_TEXT, ResultRow, campaigns_of, question_results, value_label
+from voice.stats.release import RELEASE_STEP
 from voice.stats.tables import RESULT_COLUMNS, result_table, table_bytes
 from voice.surveys.registry import get_survey
 from voice.surveys.schema import tr
@@ -62,14 +63,15 @@ def _campaign_choices(session, survey_id: str) -> dict[str, str]:
 def render_results() -> None:
     from voice.stats.headcounts import respondents
     from voice.stats.release import has_waiting
+    from voice.stats.suppression import GROUP_MIN_BASE
     from voice.surveys.titles import survey_titles
 
     st.title("Survey results")
     st.caption(f"Each percentage is of the young people who were asked the question and answered it, not "
-               f"counting 'prefer not to say' (shown on its own line). A figure from fewer than 10 young people "
+               f"counting 'prefer not to say' (shown on its own line). A figure from {SUPPRESSED_TEXT} young people "
                f"reads '{SUPPRESSED_TEXT}', and so does any figure it could be worked out from; so do 0% and 100% "
-               f"of fewer than 50. While a campaign is open its figures are brought up to date in steps of 10 "
-               f"answers.")
+               f"of fewer than {GROUP_MIN_BASE}. While a campaign is open its figures are brought up to date in "
+               f"steps of {RELEASE_STEP} answers.")
     with db_session() as session:
         titles = survey_titles(session)
         served = [sid for sid, _ in sorted(titles.items(), key=lambda kv: kv[1].lower())
@@ -101,7 +103,7 @@ def render_results() -> None:
     if count.count == 0:
         if waiting:
             st.info(f"Young people have started to answer in '{plain(campaign_titles[campaign])}'. Their answers join "
-                    "the figures once 10 have arrived (or the campaign closes), so no one's answers can be "
+                    f"the figures once {RELEASE_STEP} have arrived (or the campaign closes), so no one's answers can be "
                     "picked out.")
         else:
             st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no results "
@@ -113,7 +115,7 @@ def render_results() -> None:
     st.write(count.sentence("answered"))
     if waiting:
         st.caption("More answers have arrived since these figures were brought up to date. They are added once "
-                   "10 more have come in, or when the campaign closes, so no one's answers can be picked out.")
+                   f"{RELEASE_STEP} more have come in, or when the campaign closes, so no one's answers can be picked out.")
     _downloads(result_table(survey, rows, by, labels), survey_id, campaign, by)
     _render_questions(survey, rows, by, labels)
 
@@ -132,7 +134,7 @@ def _downloads(table: list[dict[str, str]], survey_id: str, campaign: str, by: s
                          mime="text/csv", key="results_csv", icon=":material/download:")
     right.download_button("Download these figures (Excel)", table_bytes(table, "xlsx"), file_name=f"{name}.xlsx",
                           mime=XLSX_MIME, key="results_xlsx", icon=":material/table_view:")
-    st.caption("The files hold the table below for every question, hidden figures reading 'fewer than 10', "
+    st.caption(f"The files hold the table below for every question, hidden figures reading '{SUPPRESSED_TEXT}', "
                "exactly as shown here.")
 
 

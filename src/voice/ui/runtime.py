@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from voice.config import get_settings
 from voice.db import DatabaseUnavailable, get_engine, session_scope, with_retry
 from voice.security.access import AccessDenied, Actor
+from voice.ui.refusal import refuse
 
 T = TypeVar("T")
 
@@ -73,17 +74,14 @@ class Services:
         """`fn(session, *args, **kwargs)`: a read with no actor (e.g. the list of surveys being served)."""
         return self._guarded(lambda: call(fn, *args, **kwargs))
 
-    @staticmethod
-    def _guarded(run: Callable[[], T]) -> T:
+    def _guarded(self, run: Callable[[], T]) -> T:
         try:
             return run()
         except DatabaseUnavailable:
             st.warning(BUSY)
             st.stop()
         except AccessDenied:
-            from voice.ui.guard import refuse
-
-            refuse()
+            refuse(self.actor)
         raise AssertionError("unreachable: st.stop() ends the run")
 
 

@@ -19,6 +19,7 @@ from voice.analysis.safeguarding import (
     STATUS_FILTERS, STATUS_LABELS, ItemDetail, QueueItem, add_note, filter_choices, list_queue,
     mark_reviewed, open_item, record_outcome,
 )
+from voice.analysis.safeguarding import OVERDUE_WORDS
 from voice.db import DatabaseUnavailable, utcnow
 from voice.errors import NotFound, VoiceError
 from voice.localtime import local, when
@@ -134,7 +135,7 @@ def _queue(actor: Actor) -> None:
     st.caption(plain(f"{len(items)} item(s) shown, {new} new · checked at {local(utcnow()):%H:%M:%S %Z} · "
                      f"this list refreshes itself every {REFRESH_SECONDS} seconds"))
     if overdue:
-        st.error(f"{len(overdue)} item(s) have been new for more than 24 hours: "
+        st.error(f"{len(overdue)} item(s) have been new for more than {OVERDUE_WORDS}: "
                  + ", ".join(f"#{i.id}" for i in overdue))
     if not items:
         st.info("Nothing in the queue.")
@@ -155,7 +156,7 @@ def _row(item: QueueItem) -> None:
         with content:
             flags = [f"**#{item.id}**", _status_badge(item.status)]
             if item.overdue:
-                flags.append(":red-badge[Over 24 hours]")
+                flags.append(f":red-badge[Over {OVERDUE_WORDS}]")
             flags.append(_category_badges(item.categories))
             st.markdown(" ".join(flags) + " " + plain(when(item.updated_at)))
             st.text(short(item.summary, 240) or "(nothing to show)")  # the young person's words, as written
@@ -191,7 +192,7 @@ def _detail(actor: Actor, item_id: int) -> None:
         st.subheader(f"Item #{item.id}")
         st.markdown(_status_badge(item.status) + " " + _category_badges(item.categories))
         if item.overdue:
-            st.error("New for more than 24 hours.")
+            st.error(f"New for more than {OVERDUE_WORDS}.")
         where = [f"{item.survey_title} ({item.survey_id})", f"campaign {item.campaign}" if item.campaign else "",
                  item.group,
                  f"sent {when(item.submitted_at)}" if item.submitted_at else "", f"raised {when(item.created_at)}"]

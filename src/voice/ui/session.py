@@ -97,7 +97,7 @@ def signed_out_url(reason: str, next_path: str) -> str:
 
 def _staff_page_path(path: str) -> str:
     """Where to come back after signing in again: this page if it is a staff page, else the sign-in page."""
-    from voice.web.middleware import staff_paths
+    from voice.ui.navigation import staff_paths
 
     return path if path in staff_paths() else "/sign_in"
 

@@ -16,7 +16,8 @@ from voice.security.access import Actor
 from voice.surveys import drafts
 from voice.surveys import editor as ed
 from voice.surveys.editor import EditRefused
-from voice.surveys.languages import title_for
+from voice.evidence.priorities import priority_choices
+from voice.surveys.languages import PARTNERSHIP_LANGUAGES, english_name
 from voice.surveys.registry import is_listed, list_surveys
 from voice.surveys.schema import QUESTION_TYPES
 from voice.surveys.titles import survey_titles
@@ -177,26 +178,29 @@ def _open_draft(db: Services, draft: dict) -> None:
 
 def _build(db: Services, draft: dict) -> None:
     langs = ed.languages(draft)
+    plan = db.read(priority_choices)  # the current plan's priorities: key -> title
     with st.expander("Survey details: title, intro, ages, languages, priorities"):
         with st.form("staff_editor_details"):
-            title = {lang: st.text_input(f"Title ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+            title = {lang: st.text_input(f"Title ({english_name(lang)})",
                                          value=ed.wording_in(draft.get("title"), lang)) for lang in langs}
-            intro = {lang: st.text_area(f"Introduction ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+            intro = {lang: st.text_area(f"Introduction ({english_name(lang)})",
                                         value=ed.wording_in(draft.get("intro"), lang)) for lang in langs}
-            privacy = {lang: st.text_area(f"Privacy notice ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+            privacy = {lang: st.text_area(f"Privacy notice ({english_name(lang)})",
                                           value=ed.wording_in(draft.get("privacy_notice"), lang)) for lang in langs}
             ages = st.slider("Ages", 10, 18, (draft["audience"]["min_age"], draft["audience"]["max_age"]))
             # An imported form may bring other languages (fr, sw …): they stay choosable.
-            chosen_langs = st.multiselect("Languages", list(dict.fromkeys([*ed.LANGUAGE_NAMES, *langs])),
-                                          default=langs, format_func=lambda c: ed.LANGUAGE_NAMES.get(c) or title_for(c))
-            priorities = st.multiselect("Priorities this survey serves", ed.PRIORITY_IDS,
-                                        default=draft.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get)
+            chosen_langs = st.multiselect("Languages", list(dict.fromkeys([*sorted(PARTNERSHIP_LANGUAGES), *langs])),
+                                          default=langs, format_func=english_name)
+            chosen = draft.get("priorities") or []
+            priorities = st.multiselect("Priorities this survey serves", _priority_options(plan, chosen),
+                                        default=chosen, format_func=lambda k: plan.get(k, k))
             if st.form_submit_button("Save details"):
                 apply(db, ed.update_survey, title=title, intro=intro, privacy_notice=privacy, min_age=ages[0],
-                      max_age=ages[1], languages=chosen_langs, priorities=priorities, done="Saved the survey details.")
+                      max_age=ages[1], languages=chosen_langs, priorities=priorities, known_priorities=plan,
+                      done="Saved the survey details.")
 
     for si, section in enumerate(ed.sections(draft)):
-        _section(db, draft, si, section, langs)
+        _section(db, draft, si, section, langs, plan)
 
     with st.expander("Add a section"):
         with st.form("staff_add_section"):
@@ -207,7 +211,7 @@ def _build(db: Services, draft: dict) -> None:
                       done=f"Added the section “{short(sec_title, 60)}”.", clear="staff_add_section")
 
 
-def _section(db: Services, draft: dict, si: int, section: dict, langs: list[str]) -> None:
+def _section(db: Services, draft: dict, si: int, section: dict, langs: list[str], plan: dict[str, str]) -> None:
     sid = section["id"]
     name = ed.wording_in(section.get("title"), "en") or sid
     with st.container(border=True, key=f"staff_section_{sid}"):
@@ -221,19 +225,20 @@ def _section(db: Services, draft: dict, si: int, section: dict, langs: list[str]
             apply(db, ed.delete_section, sid, done=f"Deleted the section “{short(name, 40)}”.")
         with st.expander("Section title and intro"):
             with st.form(f"staff_sec_form_{sid}"):
-                s_title = {lang: st.text_input(f"Title ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+                s_title = {lang: st.text_input(f"Title ({english_name(lang)})",
                                                value=ed.wording_in(section.get("title"), lang)) for lang in langs}
-                s_intro = {lang: st.text_area(f"Intro ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+                s_intro = {lang: st.text_area(f"Intro ({english_name(lang)})",
                                               value=ed.wording_in(section.get("intro"), lang)) for lang in langs}
                 if st.form_submit_button("Save section"):
                     apply(db, ed.update_section, sid, title=s_title, intro=s_intro, done="Saved the section.")
         for question in section.get("questions") or []:
-            _question_row(db, draft, sid, question, langs)
+            _question_row(db, draft, sid, question, langs, plan)
         with st.expander("Add a question to this section", expanded=not section.get("questions")):
-            question_form(db, draft, f"staff_add_q_{sid}", sid, None, langs)
+            question_form(db, draft, f"staff_add_q_{sid}", sid, None, langs, plan)
 
 
-def _question_row(db: Services, draft: dict, sid: str, question: dict, langs: list[str]) -> None:
+def _question_row(db: Services, draft: dict, sid: str, question: dict, langs: list[str],
+                  plan: dict[str, str]) -> None:
     qid = question["id"]
     wording = ed.wording_in(question.get("text"), "en")
     with st.container(border=True, key=f"staff_q_{qid}"):
@@ -251,7 +256,7 @@ def _question_row(db: Services, draft: dict, sid: str, question: dict, langs: li
         if row[4].button("✕", key=f"staff_q_del_{qid}", help="Delete"):
             apply(db, ed.delete_question, qid, done=f"Deleted the question “{short(wording, 40)}”.")
         if S.get("staff_editor_editing") == qid:
-            question_form(db, draft, f"staff_q_form_{qid}", sid, question, langs)
+            question_form(db, draft, f"staff_q_form_{qid}", sid, question, langs, plan)
             skip_rule_builder(db, draft, question)
             others = [s["id"] for s in ed.sections(draft) if s["id"] != sid]
             if others:
@@ -261,19 +266,19 @@ def _question_row(db: Services, draft: dict, sid: str, question: dict, langs: li
 
 
 def question_form(db: Services, draft: dict, key: str, section_id: str, current: dict | None,
-                  langs: list[str]) -> None:
+                  langs: list[str], plan: dict[str, str]) -> None:
     """Add (current None) or change a question. The type decides which fields are used."""
     adding = current is None
     current = current or {}
     with st.form(key):
         qtype = st.selectbox("Type", QUESTION_TYPES, format_func=TYPE_NAMES.get,
                              index=QUESTION_TYPES.index(current.get("type", "single")), key=f"{key}_type")
-        text = {lang: st.text_input(f"Question ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+        text = {lang: st.text_input(f"Question ({english_name(lang)})",
                                     value=ed.wording_in(current.get("text"), lang), key=f"{key}_text_{lang}")
                 for lang in langs}
         qid = st.text_input("Short id (made from the question if left empty)", value=current.get("id", ""),
                             key=f"{key}_id")
-        help_text = {lang: st.text_input(f"Help text, optional ({ed.LANGUAGE_NAMES.get(lang, lang)})",
+        help_text = {lang: st.text_input(f"Help text, optional ({english_name(lang)})",
                                          value=ed.wording_in(current.get("help"), lang), key=f"{key}_help_{lang}")
                      for lang in langs}
         options_text = st.text_area(
@@ -287,32 +292,32 @@ def question_form(db: Services, draft: dict, key: str, section_id: str, current:
                                 value=bool(current.get("sensitive")), key=f"{key}_sensitive")
         decimals = st.checkbox("Numbers may have decimals, like 2.5 (number questions)",
                                value=bool(current.get("decimals")), key=f"{key}_decimals")
-        priorities = st.multiselect("Priorities it serves", ed.PRIORITY_IDS,
-                                    default=current.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get,
+        chosen = current.get("priorities") or []
+        priorities = st.multiselect("Priorities it serves", _priority_options(plan, chosen),
+                                    default=chosen, format_func=lambda k: plan.get(k, k),
                                     key=f"{key}_priorities")
         submitted = st.form_submit_button("Add question" if adding else "Save question", type="primary")
     if not submitted:
         return
-    question = {
-        "id": qid.strip() or ed.slug(text.get("en", ""))[:40],
-        "type": qtype, "text": text, "help": help_text,
-        "options": ed.options_from_text(options_text, langs, with_emoji=qtype == "emoji_scale")
-        if qtype in ("single", "multi", "scale", "emoji_scale") else None,
-        "required": required, "sensitive": sensitive, "priorities": priorities,
-        "show_if": current.get("show_if"),
-        **{k: current[k] for k in ("min", "max", "max_length") if k in current and qtype in ("number", "text")},
-        "decimals": decimals if qtype == "number" else None,
-        "options_list": current.get("options_list"),  # an imported form's list name, kept
-    }
+    question = ed.question_from_form(current, qid=qid, qtype=qtype, text=text, help_text=help_text,
+                                     options_text=options_text, langs=langs, required=required,
+                                     sensitive=sensitive, decimals=decimals, priorities=priorities)
     wording = short(text.get("en", "") or question["id"], 60)
     if not adding:
-        apply(db, ed.update_question, current["id"], question, done=f"Saved the question “{wording}”.")
+        apply(db, ed.update_question, current["id"], question, known_priorities=plan,
+              done=f"Saved the question “{wording}”.")
         return
     if _already_added(draft, question):
         # A second press of "Add" (the first one's redraw had not arrived yet): it is there already.
         _accepted(draft, f"Added the question “{wording}”.", clear=key)
         return
-    apply(db, ed.add_question, section_id, question, done=f"Added the question “{wording}”.", clear=key)
+    apply(db, ed.add_question, section_id, question, known_priorities=plan, done=f"Added the question “{wording}”.",
+          clear=key)
+
+
+def _priority_options(plan: dict[str, str], chosen: list[str]) -> list[str]:
+    """The current plan's priorities, and any the survey already names from another plan (kept, not lost)."""
+    return list(dict.fromkeys([*plan, *chosen]))
 
 
 def _already_added(draft: dict, question: dict) -> bool:

@@ -26,7 +26,7 @@ from voice.responses import service
 from voice.responses.answers import AnswersRejected, unanswered_required
 from voice.responses.codes import new_client_key
 from voice.responses.errors import SurveyProblem
-from voice.surveys.languages import title_for
+from voice.surveys.languages import own_name
 from voice.surveys.piping import piped_question
 from voice.surveys.registry import UnknownSurvey, get_survey, list_surveys
 from voice.surveys.schema import Question, Survey, tr
@@ -266,7 +266,7 @@ def draw_welcome(survey: Survey, language_key: str) -> str:
     language = survey.languages[0]
     if len(survey.languages) > 1:
         language = st.radio("Language", survey.languages, horizontal=True, key=language_key,
-                            format_func=_language_name)
+                            format_func=own_name)
     st.title(plain(tr(survey.title, language)))
     st.caption(plain(about(survey, language)))
     st.write(plain(tr(survey.intro, language)))
@@ -274,10 +274,6 @@ def draw_welcome(survey: Survey, language_key: str) -> str:
         st.markdown("**Before you start**")
         st.write(plain(tr(survey.privacy_notice, language)))
     return language
-
-
-def _language_name(code: str) -> str:
-    return {"en": "English", "pl": "Polski", "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી"}.get(code) or title_for(code)
 
 
 # --- steps ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
@@ -85,18 +86,13 @@ def security_headers(https: bool) -> dict[str, str]:
     return headers
 
 
-@lru_cache(maxsize=1)
-def staff_paths() -> frozenset[str]:
-    """Addresses of staff pages and sign-in: the only pages that get the browser-id cookie, so young
-    people's devices never carry it."""
-    from voice.ui.navigation import PAGES
-
-    return frozenset("/" + p.url_path for p in PAGES if p.url_path and (p.roles or p.signed_out_only))
-
-
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """`staff_paths`: addresses of staff pages and sign-in (voice.ui.navigation.staff_paths, given by
+    serve.py): the only pages that get the browser-id cookie, so young people's devices never carry it."""
+
+    def __init__(self, app: ASGIApp, staff_paths: Iterable[str] = ()) -> None:
         self.app = app
+        self.staff_paths = frozenset(staff_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -106,7 +102,7 @@ class SecurityHeadersMiddleware:
 
         request = HTTPConnection(scope)
         https = cookies.is_https(request.url.scheme)
-        wants_browser_id = scope.get("path", "").rstrip("/") in staff_paths() and BROWSER_COOKIE not in request.cookies
+        wants_browser_id = scope.get("path", "").rstrip("/") in self.staff_paths and BROWSER_COOKIE not in request.cookies
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -16,7 +16,7 @@ from voice.analysis.store import analyse_new_answers
 from voice.analysis.store_cli import _evaluate, register
 from voice.models import AnalysisExample, AuditEvent, SafeguardingItem
 from voice.security.access import AccessDenied, SYSTEM
-from voice.security.retention import erase_response
+from voice.responses.retention import erase_response
 
 WORRY = "my uncle hits me with his belt when i get bad marks"
 JOKE = "this survey is killing me lol"

@@ -149,9 +149,19 @@ def test_deleting_a_question_a_later_rule_depends_on_is_refused():
 
 
 def test_unknown_priority_is_refused_and_known_ones_kept():
-    problems = refused(ed.set_priorities, two_questions(), "feel_safe", ["voice_of_child", "happiness"])
+    """The known priorities are the plan's (the page passes voice.evidence.priorities.priority_choices)."""
+    from voice.evidence.plan_file import load_plan_file
+    from voice.evidence.priorities import DEFAULT_PLAN_FILE
+    from tests.unit.surveys.survey_test_helpers import SURVEYS_DIR
+
+    known = [p.key for p in load_plan_file(SURVEYS_DIR / "analysis" / DEFAULT_PLAN_FILE).priorities]
+    problems = refused(ed.set_priorities, two_questions(), "feel_safe", ["voice_of_child", "happiness"],
+                       known_priorities=known)
     assert (problems[0].where, problems[0].field) == ("question 'feel_safe'", "priorities")
-    d = ed.set_priorities(two_questions(), "feel_safe", ["voice_of_child", "mental_health"])
+    assert "happiness" in problems[0].message and "mental_health" in problems[0].message
+    problems = refused(ed.update_survey, two_questions(), priorities=["happiness"], known_priorities=known)
+    assert (problems[0].where, problems[0].field) == ("survey", "priorities")
+    d = ed.set_priorities(two_questions(), "feel_safe", ["voice_of_child", "mental_health"], known_priorities=known)
     assert ed.draft_to_survey(d).question("feel_safe").priorities == ("voice_of_child", "mental_health")
 
 

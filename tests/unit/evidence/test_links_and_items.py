@@ -9,6 +9,7 @@ import pytest
 from voice.evidence import priorities, you_said_we_did as yswd
 from voice.evidence.errors import EvidenceRefused
 from voice.evidence.plan_file import parse_plan
+from voice.evidence.priority_evidence import priority_evidence
 from voice.models import Group, Quote
 from voice.security.access import Actor, SYSTEM
 from .conftest import publish_survey
@@ -57,7 +58,7 @@ def test_priority_evidence_gathers_everything_linked(session, world, codebook):
     item = _item(session, codebook, priority_ids=["voice_of_child"], theme_ids=["online_safety"],
                  quote_ids=[world["approved"]])
     voice = priorities.find_priority(session, "voice_of_child")
-    evidence = priorities.priority_evidence(session, voice.id, codebook)
+    evidence = priority_evidence(session, voice.id, codebook)
 
     assert [m.label for m in evidence.measures] == [m.label for m in priorities.measures_of(session, voice.id)]
     assert len(evidence.measures) == 2
@@ -70,7 +71,7 @@ def test_priority_evidence_gathers_everything_linked(session, world, codebook):
     assert [i.id for i in evidence.items] == [item.id]
     assert evidence.counts == {"measures": 2, "questions": 1, "themes": len(expected_themes), "quotes": 2,
                                "items": 1}
-    mental = priorities.priority_evidence(session, priorities.find_priority(session, "mental_health").id, codebook)
+    mental = priority_evidence(session, priorities.find_priority(session, "mental_health").id, codebook)
     assert [q.question_id for q in mental.questions] == ["worries"] and mental.items == []
 
 

@@ -118,3 +118,15 @@ def test_a_measure_with_an_unknown_polarity_is_refused_with_its_line():
 def test_invalid_yaml_points_at_the_line():
     problems = _problems("period:\n  id: [unclosed\n")
     assert problems[0][0] is not None and "not valid YAML" in problems[0][2]
+
+
+def test_priority_choices_are_the_plan_files_priorities_in_order(session, plan):
+    """What the survey editor offers and checks against (no list of priority ids typed in the code)."""
+    from voice.evidence.plan_file import load_plan_file
+
+    spec = load_plan_file(DEFINITIONS / priorities.DEFAULT_PLAN_FILE)
+    assert priorities.priority_choices(session) == {p.key: p.title for p in spec.priorities}
+
+
+def test_priority_choices_are_empty_before_a_plan_is_loaded(session):
+    assert priorities.priority_choices(session) == {}

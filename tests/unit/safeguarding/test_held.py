@@ -87,6 +87,7 @@ def test_quotes_cannot_be_made_and_approved_ones_step_back(session, make):
 def test_priority_evidence_and_you_said_we_did_leave_held_quotes_out(session, make):
     from voice.config import get_settings
     from voice.evidence import priorities as plan
+    from voice.evidence.priority_evidence import priority_evidence
     from voice.evidence.quotes import approve_quote, make_quote
     from voice.evidence.you_said_we_did import create_item, list_items
     from voice.safeguarding.records import NewIndicator, raise_indicators
@@ -99,18 +100,18 @@ def test_priority_evidence_and_you_said_we_did_leave_held_quotes_out(session, ma
     approve_quote(session, FACILITATOR, quote.id)
     create_item(session, FACILITATOR, you_said="You said lessons help.", raised_at=date(2021, 1, 5),
                 quote_ids=[quote.id], priority_ids=["voice_of_child"])
-    assert [q.id for q in plan.priority_evidence(session, priority.id).quotes] == [quote.id]
+    assert [q.id for q in priority_evidence(session, priority.id).quotes] == [quote.id]
     assert [q.id for q in list_items(session)[0].quotes] == [quote.id]
     answer = Answer(response_id=response.id, question_id="sent_self_image", option_id="yes")
     session.add(answer)
     session.flush()
     raise_indicators(session, [NewIndicator(response.id, answer.id, "closed", ("sexual_abuse",))])
-    assert plan.priority_evidence(session, priority.id).quotes == []
+    assert priority_evidence(session, priority.id).quotes == []
     assert list_items(session)[0].quotes == ()
 
 
 def test_erase_page_preview_shows_no_held_text_and_says_a_lead_must_close_it(session, held):
-    from voice.security.retention import preview_erasure
+    from voice.responses.retention import preview_erasure
 
     response, free, item = held
     facilitator = preview_erasure(session, FACILITATOR, response.receipt_code)
@@ -122,7 +123,7 @@ def test_erase_page_preview_shows_no_held_text_and_says_a_lead_must_close_it(ses
 
 
 def test_a_closed_but_unreleased_flag_stays_out_of_the_erase_preview(session, make):
-    from voice.security.retention import preview_erasure
+    from voice.responses.retention import preview_erasure
 
     response = make.response({"esafety_worries": DISCLOSURE, "esafety_help": HARMLESS})
     analyse_new_answers(session)

@@ -98,13 +98,14 @@ def test_an_answer_raises_an_indicator_once_however_often_the_analysis_runs(sess
 def test_marking_a_question_later_reaches_the_responses_already_given(session, make):
     from voice.surveys.loader import load_survey_file
     from voice.surveys.registry import publish
+    from voice.surveys.serialize import survey_to_dict
     from tests.conftest import SURVEYS_DIR
 
     before = make.response({}, extra={"uses_webcam": "yes", "webcam_chat_new_people": "yes"})
     analyse_new_answers(session)
     assert _items(session) == []
     survey = load_survey_file(SURVEYS_DIR / "esafety_year9.yaml")
-    data = survey.to_dict()
+    data = survey_to_dict(survey)
     for section in data["sections"]:
         for question in section["questions"]:
             if question["id"] == "webcam_chat_new_people":

@@ -15,7 +15,7 @@ from voice.analysis.safeguarding import add_note, list_queue, mark_reviewed, ope
 from voice.analysis.store import analyse_new_answers
 from voice.models import Answer, AuditEvent, Response, SafeguardingIndicator, SafeguardingItem
 from voice.security.access import SYSTEM
-from voice.security.retention import HeldForSafeguarding, erase_response, run_retention
+from voice.responses.retention import HeldForSafeguarding, erase_response, run_retention
 
 WORDS = "he said he would share my pics unless I sent more"
 NOW = datetime(2030, 6, 1, 12)

@@ -10,7 +10,7 @@ import argparse
 
 from voice.security import cli as security_cli
 from voice.models import AuditEvent, User
-from voice.security.retention import months_before
+from voice.responses.retention import months_before
 
 from .helpers import publish_survey, rows_containing, submitted_response
 

@@ -30,8 +30,8 @@ from voice.evidence import priorities, quotes
 from voice.evidence import you_said_we_did as yswd
 from voice.evidence.plan_file import parse_plan
 from voice.models import AuditEvent, Base
-from voice.responses import links
-from voice.security import accounts, audit, retention
+from voice.responses import links, retention
+from voice.security import accounts, audit
 from voice.security.access import ANONYMOUS, SYSTEM, AccessDenied, Actor
 from voice.security.roles import ADMIN, BOARD, FACILITATOR, ROLES, SAFEGUARDING
 from voice.surveys import drafts, editor
@@ -55,7 +55,7 @@ READS = {
     "voice.reports.board_report.write_board_report",
     "voice.responses.links.list_campaign_summaries", "voice.responses.links.campaign_links",
     "voice.security.accounts.list_users", "voice.security.audit.list_events", "voice.security.audit.list_actions",
-    "voice.security.retention.preview_erasure", "voice.surveys.drafts.list_drafts", "voice.surveys.drafts.load_draft",
+    "voice.responses.retention.preview_erasure", "voice.surveys.drafts.list_drafts", "voice.surveys.drafts.load_draft",
     "voice.analysis.examples.kept_examples", "voice.analysis.examples.quality_figures",
     "voice.analysis.examples.sentiment_corrections", "voice.analysis.safeguarding.filter_choices",
 }
@@ -227,7 +227,9 @@ def _batch(s, w):
 def _erase(s, a, w):
     from voice.models import Response
 
-    return retention.erase_response(s, a, s.scalars(select(Response.receipt_code)).first())
+    # The first response (harmless): without an order the unique index on receipt_code gives a random one,
+    # sometimes the one held for safeguarding.
+    return retention.erase_response(s, a, s.scalars(select(Response.receipt_code).order_by(Response.id)).first())
 
 
 def _clearer_codebook(s, a, w):
@@ -321,9 +323,9 @@ EXAMPLES = {
     "voice.security.accounts.reactivate_user": ({ADMIN}, lambda s, a, w: accounts.reactivate_user(s, a, "bea")),
     "voice.security.audit.export_events": (
         {ADMIN}, lambda s, a, w: audit.export_events(s, a, w["tmp"] / "audit.csv")),
-    "voice.security.retention.run_retention": (
+    "voice.responses.retention.run_retention": (
         {ADMIN}, lambda s, a, w: retention.run_retention(s, a)),
-    "voice.security.retention.erase_response": ({ADMIN}, _erase),
+    "voice.responses.retention.erase_response": ({ADMIN}, _erase),
     "voice.surveys.drafts.save_draft": (
         {FACILITATOR}, lambda s, a, w: drafts.save_draft(s, a, drafts.load_draft(s, SYSTEM, "ypag_test"))),
     "voice.surveys.drafts.start_new": (

@@ -9,7 +9,7 @@ from voice.analysis.store import analysis_worker
 from voice.models import Answer, AuditEvent, Quote, Response
 from voice.security.access import SYSTEM, AccessDenied, Actor
 from voice.security.audit import fingerprint
-from voice.security.retention import NothingToErase, erase_response, months_before, preview_erasure, run_retention
+from voice.responses.retention import NothingToErase, erase_response, months_before, preview_erasure, run_retention
 from voice.security.roles import ADMIN, BOARD, FACILITATOR, SAFEGUARDING
 
 from .helpers import publish_survey, rows_containing, submitted_response

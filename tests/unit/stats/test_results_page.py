@@ -28,7 +28,7 @@ def app(world, engine, monkeypatch):
 
 def test_signed_out_sees_no_figures(world, engine, monkeypatch):
     monkeypatch.setattr(runtime, "engine", lambda: engine)
-    from voice.ui.guard import NOT_ALLOWED
+    from voice.ui.refusal import NOT_ALLOWED
 
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     # The page's first line is require_page: the same refusal as every staff page, and no figures.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from voice.evidence.plan_file import load_plan_file
+from voice.evidence.priorities import DEFAULT_PLAN_FILE
 from voice.surveys.loader import QUOTE_CONSENT_TEXT, load_surveys_dir
 from voice.surveys.readability import reading_level_warnings
 from voice.surveys.schema import PREFER_NOT_TO_SAY
@@ -11,7 +13,8 @@ from voice.surveys.schema import PREFER_NOT_TO_SAY
 from tests.unit.surveys.survey_test_helpers import SURVEYS_DIR
 
 BUILT_INS = ["esafety_year6", "esafety_year9", "safe_feel_safe", "ypag_priorities", "ypag_wellbeing"]
-PRIORITY_IDS = {"statutory", "voice_of_child", "mental_health", "communications", "domestic_abuse"}
+# The plan's priority keys, from its definition file (the ids questions link to).
+PRIORITY_IDS = {p.key for p in load_plan_file(SURVEYS_DIR / "analysis" / DEFAULT_PLAN_FILE).priorities}
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from voice.surveys.loader import SurveyFileError, load_survey_file, load_survey_text, survey_from_dict
-from voice.surveys.serialize import survey_to_yaml
+from voice.surveys.serialize import survey_to_dict, survey_to_yaml
 
 from tests.unit.surveys.survey_test_helpers import SURVEYS_DIR
 
@@ -85,7 +85,7 @@ def test_a_text_question_cannot_be_marked():
 def test_markers_survive_the_yaml_the_editor_writes_and_the_editor_layout():
     survey = load_survey_text(MARKED, "mini.yaml")
     assert load_survey_text(survey_to_yaml(survey), "again.yaml").questions == survey.questions
-    assert survey_from_dict(survey.to_dict()).questions == survey.questions
+    assert survey_from_dict(survey_to_dict(survey)).questions == survey.questions
 
 
 def test_xlsform_export_carries_markers_on_the_choices_sheet():

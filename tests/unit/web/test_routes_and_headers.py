@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from voice.db import session_scope
 from voice.security import accounts, web_sessions
 from voice.security.access import SYSTEM
+from voice.ui.navigation import staff_paths
 from voice.web.middleware import SecurityHeadersMiddleware, content_security_policy, streamlit_inline_script_hashes
 from voice.web.routes import routes, safe_next
 
@@ -35,7 +36,7 @@ def app(clean_db, database_url, monkeypatch):
         accounts.create_user(session, SYSTEM, "fran", ["facilitator"], None)
     return Starlette(routes=[*routes(), Route("/", _page), Route("/workspace", _page), Route("/sign_in", _page),
                              Route("/static/app.js", _asset)],
-                     middleware=[Middleware(SecurityHeadersMiddleware)])
+                     middleware=[Middleware(SecurityHeadersMiddleware, staff_paths=staff_paths())])
 
 
 def _ticket(engine, value=None, next_path="/workspace", browser=BROWSER, purpose="staff"):

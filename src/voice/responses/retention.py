@@ -1,7 +1,7 @@
 """Retention and erasure. Purpose decides how long each thing is kept:
 
-- free text: until its survey's `retention_months` (default 24) after the response was sent; figures
-  (closed answers) are kept;
+- free text: until its survey's `retention_months` (default: surveys.schema.DEFAULT_RETENTION_MONTHS) after
+  the response was sent; figures (closed answers) are kept;
 - responses started but never sent: removed after VOICE_UNFINISHED_RETENTION_DAYS (default 30) days;
 - safeguarding records: for VOICE_SAFEGUARDING_RETENTION_YEARS (default 15) after a lead closed them
   (reason in docs/security.md). An OPEN item is never removed, and neither is anything of its response:
@@ -34,8 +34,8 @@ from voice.safeguarding.records import forget_answers, forget_response
 from voice.security.access import Actor, require
 from voice.security.audit import record
 from voice.security.roles import ADMIN, FACILITATOR, SAFEGUARDING
+from voice.surveys.schema import DEFAULT_RETENTION_MONTHS
 
-DEFAULT_RETENTION_MONTHS = 24
 HELD_REASON = "a safeguarding item on the response is still open: a lead must close it first"
 
 
