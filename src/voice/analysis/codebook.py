@@ -283,8 +283,10 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
                                   f"'{theme_id}' is already used by themes[{seen[theme_id]}]")
         seen[theme_id] = i
 
-        def lst(name: str, what: str, single: bool = False) -> tuple[str, ...]:
-            return text_list(items[name][1], source, f"{where}.{name}", what, single_words=single) if name in items else ()
+        def lst(name: str, what: str, single: bool = False, items=items, where=where) -> tuple[str, ...]:
+            if name not in items:
+                return ()
+            return text_list(items[name][1], source, f"{where}.{name}", what, single_words=single)
 
         priorities = lst("priorities", "priority ids")
         for j, p in enumerate(priorities):

@@ -232,7 +232,7 @@ class _Index:
                 group = (kind, name if kind in ("set", "stance") else "")
                 groups.setdefault(group, []).append((kind, name, body, second))
             compiled = []
-            for kind, members in groups.items():
+            for members in groups.values():
                 # Longest alternatives first within a kind, so "my little brother" beats "my".
                 members.sort(key=lambda m: -len(m[2]))
                 labels = tuple((k, n) for k, n, _, _ in members)

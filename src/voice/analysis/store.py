@@ -277,7 +277,7 @@ def _analyse_rows(session: Session, pending: list, codebook: Codebook, lexicon: 
     cache = AnalysisCache(codebook, lexicon)
     now = utcnow()
     rows, flags = [], []
-    for answer_id, text, response_id, survey_id in pending:
+    for answer_id, text, response_id, _survey_id in pending:
         h = hashes[answer_id]
         result = known.get(h)
         if result is None or (result["concern_flag"] and result["_matches"] is None):
@@ -511,7 +511,7 @@ class AnalysisWorker:
             try:
                 if job is None:
                     return
-                self._safely(lambda: self.analyse(job))
+                self._safely(functools.partial(self.analyse, job))
             finally:
                 self.jobs.task_done()
 

@@ -24,7 +24,6 @@ from voice.db import utcnow
 from voice.models import AuditEvent, User
 from voice.security.access import Actor, require
 from voice.security.audit import fingerprint, record
-from voice.security.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from voice.security.passwords import password_problem as _policy_problem
 from voice.security.roles import ADMIN, ROLES
 LOCK_AFTER = 5  # failures in a row

@@ -483,7 +483,6 @@ class _Importer:
 
     def _walk(self, children: list[dict], lists: dict, sections: list[dict], section: dict | None,
               rules: list[dict], in_group: str | None) -> None:
-        sheet = self.survey_sheet
         for element in children:
             if not isinstance(element, dict):
                 continue
@@ -1099,7 +1098,7 @@ def _shared_strings(archive, last: int) -> list[str]:
 
     strings: list[str] = []
     with archive.open("xl/sharedStrings.xml") as stream:
-        for event, element in iterparse(stream, events=("end",)):
+        for _event, element in iterparse(stream, events=("end",)):
             if element.tag.rsplit("}", 1)[-1] == "si":
                 strings.append("".join(t.text or "" for t in element.iter() if t.tag.rsplit("}", 1)[-1] == "t"))
                 element.clear()

@@ -206,7 +206,7 @@ def upgrade() -> None:
 
     # One open item per response: the oldest keeps its number and takes the others' indicators and history.
     merged_away: set[int] = set()
-    for response_id, ids in open_by_response.items():
+    for ids in open_by_response.values():
         if len(ids) < 2:
             continue
         keep, others = ids[0], ids[1:]
