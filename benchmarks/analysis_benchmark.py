@@ -109,7 +109,8 @@ def held_out() -> None:
             if not isinstance(f, dict):
                 continue
             if "precision_at_35pct" in f:
-                print(f"  {name:22s} {writer:24s} recall {f['recall']:.3f}  precision@35% {f['precision_at_35pct']:.3f}")
+                print(f"  {name:22s} {writer:24s} recall {f['recall']:.3f}  "
+                      f"precision@35% {f['precision_at_35pct']:.3f}")
             elif "model" in f and isinstance(f["model"], dict):
                 print(f"  {name:22s} {writer:24s} micro-F1 {f['model']['micro_f1']:.3f}  "
                       f"(codebook alone {f['codebook_only']['micro_f1']:.3f})")

@@ -186,7 +186,8 @@ COMMENTS: dict[str, list[str]] = {
         "Somewhere to talk that isnt the school office",
         "Support for young carers 💜",
         "Stop treating us like we're too young to understand",
-        "Worries about being bullied online can affect your mental health and then you look online for help and get wrong info",
+        "Worries about being bullied online can affect your mental health and then you look online for help and "
+        "get wrong info",
     ],
     "helped": [
         "Talking to my friends on facetime every night",
@@ -400,7 +401,8 @@ def _demo_items(session: Session, period_id: str, keys: set[str]) -> None:
 
     actor = demo_actor()
     for you_said, we_did, status, reason, raised, answered, priorities, published in DEMO_ITEMS:
-        item = create_item(session, actor, you_said=you_said, raised_at=date(*raised), period_id=period_id, we_did=we_did, status=status, not_possible_reason=reason,
+        item = create_item(session, actor, you_said=you_said, raised_at=date(*raised), period_id=period_id,
+                           we_did=we_did, status=status, not_possible_reason=reason,
                            responded_at=date(*answered) if answered else None, audience="ypag",
                            agency=DEMO_AGENCY, figures=f"{DEMO_MARK} – made-up example, not real young people",
                            priority_ids=[k for k in priorities if k in keys])

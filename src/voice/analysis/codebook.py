@@ -227,7 +227,8 @@ def scalar_text(node: yaml.Node, source: str, field_name: str, *, allow_empty: b
     return value
 
 
-def text_list(node: yaml.Node, source: str, field_name: str, what: str, *, single_words: bool = False) -> tuple[str, ...]:
+def text_list(node: yaml.Node, source: str, field_name: str, what: str, *,
+              single_words: bool = False) -> tuple[str, ...]:
     if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
         return ()
     if not isinstance(node, yaml.SequenceNode):
@@ -304,7 +305,8 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
             priorities=priorities,
         )
         if not theme.words and not theme.phrases:
-            raise DefinitionError(source, node_line(tnode), f"{where}.words", "a theme needs at least one word or phrase")
+            raise DefinitionError(source, node_line(tnode), f"{where}.words",
+                                  "a theme needs at least one word or phrase")
         themes.append(theme)
     return Codebook(themes=tuple(themes), version=_content_version(_codebook_data(themes)), source=source)
 

@@ -497,21 +497,23 @@ def _check_pattern(pattern: str, source: str, line: int, where: str, set_names: 
     for word in pattern.split():
         ref = re.fullmatch(r"\{(.*)\}", word)
         if ref and ref.group(1) not in set_names:
-            raise DefinitionError(source, line, where,
-                                  f"unknown set {{{ref.group(1)}}} (sets defined: {', '.join(sorted(set_names)) or 'none'})")
+            defined = ", ".join(sorted(set_names)) or "none"
+            raise DefinitionError(source, line, where, f"unknown set {{{ref.group(1)}}} (sets defined: {defined})")
     if all(w == _GAP for w in pattern.split()):
         raise DefinitionError(source, line, where, "a pattern needs a word")
 
 
 def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | None" = None, *,
-                  theme_model: "LinearModel | None" = None, sentiment_model: "LinearModel | None" = None) -> ConcernLexicon:
+                  theme_model: "LinearModel | None" = None,
+                  sentiment_model: "LinearModel | None" = None) -> ConcernLexicon:
     """Build a lexicon from YAML text; `model` (optional) is the learned backstop joined to its rules, and
     `theme_model`/`sentiment_model` the learned theme and sentiment models read beside it."""
     root = compose_yaml(text, source)
     top = mapping_items(root, source, None)
     for name, (key, _) in top.items():
         if name not in _SECTIONS:
-            raise DefinitionError(source, node_line(key), name, "unknown setting (expected: " + ", ".join(_SECTIONS) + ")")
+            raise DefinitionError(source, node_line(key), name,
+                                  "unknown setting (expected: " + ", ".join(_SECTIONS) + ")")
     if "categories" not in top:
         raise DefinitionError(source, node_line(root), "categories", "is missing")
 
@@ -519,7 +521,8 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
     if "sets" in top:
         for name, (key, value) in mapping_items(top["sets"][1], source, "sets").items():
             if not _SET_NAME.match(name):
-                raise DefinitionError(source, node_line(key), f"sets.{name}", "set names are lower case letters, digits and _")
+                raise DefinitionError(source, node_line(key), f"sets.{name}",
+                                      "set names are lower case letters, digits and _")
             entries = text_list(value, source, f"sets.{name}", "words or phrases")
             if not entries:
                 raise DefinitionError(source, node_line(value), f"sets.{name}", "must not be empty")

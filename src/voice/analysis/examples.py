@@ -131,7 +131,8 @@ def kept_examples(session: Session, actor: Actor) -> dict[str, list[Example]]:
     out["sentiment"] = [Example(text, sentiment=label) for text, label in rows if text]
     reviewed = session.execute(select(Answer.id, Answer.text, TextAnalysis.theme_ids)
                                .join(TextAnalysis, TextAnalysis.answer_id == Answer.id)
-                               .where(visible_to_facilitators(), exists().where(ThemeReview.answer_id == Answer.id))).all()
+                               .where(visible_to_facilitators(),
+                                      exists().where(ThemeReview.answer_id == Answer.id))).all()
     decisions: dict[int, dict[str, str]] = {}
     ids = [r[0] for r in reviewed]
     for i in range(0, len(ids), 500):

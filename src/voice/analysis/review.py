@@ -280,7 +280,8 @@ def accept_suggested(session: Session, actor: Actor, answer_ids: Iterable[int],
     rows = session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
                            .join(Answer, Answer.id == TextAnalysis.answer_id)
                            .where(TextAnalysis.answer_id.in_(ids), visible_to_facilitators())).all() if ids else []
-    reviewed = set(session.scalars(select(ThemeReview.answer_id).where(ThemeReview.answer_id.in_(ids)))) if ids else set()
+    reviewed = (set(session.scalars(select(ThemeReview.answer_id).where(ThemeReview.answer_id.in_(ids))))
+                if ids else set())
     accepted, already, none = [], 0, 0
     for answer_id, auto in rows:
         themes = [t for t in (auto or []) if t in known]

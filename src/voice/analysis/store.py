@@ -585,6 +585,7 @@ def _forget_after_rollback(session: Session) -> None:
 
 __all__ = [
     "AnalysisCounts", "AnalysisWorker", "CodebookEntry", "NoChange", "active_codebook", "add_theme",
-    "analyse_new_answers", "analyse_pending", "analyse_response", "analysis_worker", "check_codebook", "codebook_by_version", "codebook_history", "codebook_to_yaml",
+    "analyse_new_answers", "analyse_pending", "analyse_response", "analysis_worker", "check_codebook",
+    "codebook_by_version", "codebook_history", "codebook_to_yaml",
     "codebook_yaml", "current_lexicon", "on_submitted", "save_codebook", "seed_codebook", "text_hash",
 ]

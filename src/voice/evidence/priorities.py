@@ -381,7 +381,8 @@ def _check_question(session: Session, survey_id: str, question_id: str, options:
     question = survey.question(question_id)
     if question is None or not question.is_closed:
         closed = ", ".join(q.id for q in survey.questions if q.is_closed)
-        raise Refused(f"'{question_id}' is not a question with answers to count in {survey_id}. Choose one of: {closed}.")
+        raise Refused(f"'{question_id}' is not a question with answers to count in {survey_id}. "
+                      f"Choose one of: {closed}.")
     missing = [o for o in options if question.option(o) is None]
     if missing:
         raise Refused(f"{question_id} has no answer {', '.join(missing)}. Its answers: "

@@ -235,7 +235,8 @@ def attribution_for(session: Session, response: Response) -> str:
     if campaign is not None and campaign.title and not campaign.is_default:
         parts.append(campaign.title)
     else:
-        parts.append(" ".join(p for p in ((survey.title if survey else response.survey_id), _year_of(campaign, response)) if p))
+        title = survey.title if survey else response.survey_id
+        parts.append(" ".join(p for p in (title, _year_of(campaign, response)) if p))
     return ", ".join(parts)
 
 
@@ -471,7 +472,8 @@ def list_quotes(session: Session, actor: Actor, status: str | None = None) -> li
     return [_view(q) for q in session.scalars(query)]
 
 
-def approved_quotes(session: Session, priority_id: str | None = None, theme_id: str | None = None) -> list[ApprovedQuote]:
+def approved_quotes(session: Session, priority_id: str | None = None,
+                    theme_id: str | None = None) -> list[ApprovedQuote]:
     """Approved quotes only, newest approval first: the one way other code (priorities, reports) reads quotes."""
     query = (select(Quote).where(Quote.status == QUOTE_APPROVED, ~withheld(Quote.answer_id, Quote.response_id))
              .order_by(Quote.approved_at.desc(), Quote.id.desc()))

@@ -311,7 +311,8 @@ def _views(session: Session, items: list[YouSaidWeDid], today: date | None = Non
         Quote.id.in_(quote_ids), Quote.status == QUOTE_APPROVED,
         ~withheld(Quote.answer_id, Quote.response_id)))} if quote_ids else {}
     group_ids = {i.group_id for i in items if i.group_id}
-    groups = dict(session.execute(select(Group.id, Group.code).where(Group.id.in_(group_ids))).all()) if group_ids else {}
+    groups = (dict(session.execute(select(Group.id, Group.code).where(Group.id.in_(group_ids))).all())
+              if group_ids else {})
     return [ItemView(
         id=i.id, period_id=i.period_id, you_said=i.you_said, we_did=i.we_did, status=i.status,
         status_words=STATUS_WORDS.get(i.status, i.status), not_possible_reason=i.not_possible_reason,

@@ -137,7 +137,8 @@ def _summary(o: BoardOverview) -> list[Block]:
     out.append(Heading("What changed", 2))
     items = [i for c in o.priorities for i in c.items]
     unique_items = {i.id: i for i in items}.values()
-    counts = {s: sum(1 for i in unique_items if i.status == s) for s in ("done", "in_progress", "planned", "not_possible")}
+    counts = {s: sum(1 for i in unique_items if i.status == s)
+              for s in ("done", "in_progress", "planned", "not_possible")}
     out.append(Para(
         f'"You said, we did": {counts["done"]} done, {counts["in_progress"]} in progress, {counts["planned"]} '
         f'planned, {counts["not_possible"]} not possible (with the reason given to young people).'))
@@ -165,7 +166,8 @@ THEME_COLUMNS = ("Theme", "Young people", "% of those who wrote comments", "Nega
 
 def theme_table(themes: Sequence[ThemeFigure]) -> list[tuple[str, ...]]:
     """Themes with figures to show, as table rows: the same on screen and in both report formats."""
-    return [(t.name, t.young_people_text, t.percent_text, *(t.tone(s).text for s in ("negative", "neutral", "positive")))
+    return [(t.name, t.young_people_text, t.percent_text,
+             *(t.tone(s).text for s in ("negative", "neutral", "positive")))
             for t in themes if not t.suppressed]
 
 
@@ -389,7 +391,8 @@ def _pdf(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
     styles = getSampleStyleSheet()
     cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8, leading=10)
     head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
-    note = ParagraphStyle("note", parent=styles["BodyText"], fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+    note = ParagraphStyle("note", parent=styles["BodyText"], fontSize=8, leading=10,
+                          textColor=colors.HexColor("#444444"))
     quote = ParagraphStyle("quote", parent=styles["BodyText"], leftIndent=18, fontName="Helvetica-Oblique")
     heading = {0: styles["Title"], 1: styles["Heading1"], 2: styles["Heading2"], 3: styles["Heading3"]}
 

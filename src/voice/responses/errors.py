@@ -13,7 +13,8 @@ class SurveyProblem(Exception):
 
 class UnknownGroup(SurveyProblem):
     def __init__(self, code: str):
-        super().__init__(f"We couldn't find the group code “{code}”. Check the link or ask the adult who gave it to you.")
+        super().__init__(f"We couldn't find the group code “{code}”. "
+                         "Check the link or ask the adult who gave it to you.")
         self.code = code
 
 

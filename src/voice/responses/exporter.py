@@ -157,7 +157,8 @@ def _rows(session: Session, survey_id: str, campaign_id: int | None, questions: 
         last_id = ids[-1]
 
 
-def export_responses(session: Session, survey_id: str, out: str | Path, campaign_name: str | None = None) -> ExportReport:
+def export_responses(session: Session, survey_id: str, out: str | Path,
+                     campaign_name: str | None = None) -> ExportReport:
     """Write submitted responses to `out`: Excel when it ends in .xlsx, else CSV (UTF-8 with BOM)."""
     path = Path(out)
     held = HeldBack()

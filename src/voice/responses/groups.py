@@ -123,7 +123,8 @@ def _read_rows(stream) -> tuple[list[dict], list[Problem]]:
             problems.append(Problem(line, "area", f"The area is {len(area)} characters; the most is {AREA_MAX}."))
             bad = True
         if kind not in GROUP_TYPES:
-            problems.append(Problem(line, "type", f"'{kind}' is not a group type. Use one of: {', '.join(GROUP_TYPES)}."))
+            problems.append(Problem(line, "type",
+                                    f"'{kind}' is not a group type. Use one of: {', '.join(GROUP_TYPES)}."))
             bad = True
         if code and code.lower() not in seen:
             seen[code.lower()] = line

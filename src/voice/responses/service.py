@@ -279,7 +279,8 @@ def _find(session: Session, resume_code: str, for_update: bool = False) -> Respo
     return response
 
 
-def _progress(session: Session, response: Response, survey: Survey, campaign: Campaign, group: Group | None) -> Progress:
+def _progress(session: Session, response: Response, survey: Survey, campaign: Campaign,
+              group: Group | None) -> Progress:
     rows = session.scalars(select(Answer).where(Answer.response_id == response.id)).all() if response.id else []
     return Progress(
         resume_code=response.resume_code, survey=survey, survey_version_id=response.survey_version_id,

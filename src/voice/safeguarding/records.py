@@ -76,7 +76,8 @@ def text_why(question_label: str, categories: Sequence[str]) -> str:
 
 
 def closed_why(question_label: str, option_label: str) -> str:
-    return f"Answered \u201c{option_label}\u201d to \u201c{question_label}\u201d (the survey marks this answer as a risk)."
+    return (f"Answered \u201c{option_label}\u201d to \u201c{question_label}\u201d "
+            "(the survey marks this answer as a risk).")
 
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:

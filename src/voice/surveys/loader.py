@@ -550,12 +550,12 @@ class _Builder:
         if value is None:
             return {}
         if qtype is not None and qtype not in CLOSED_TYPES:
-            self.problem(rp, "risk_not_closed", f"a {qtype} question has no options to mark; free text is checked by the concern "
-                             "lexicon instead (surveys/analysis/concern_lexicon.yaml)")
+            self.problem(rp, "risk_not_closed", f"a {qtype} question has no options to mark; free text is checked by "
+                             "the concern lexicon instead (surveys/analysis/concern_lexicon.yaml)")
             return {}
         if not isinstance(value, dict) or not value:
-            self.problem(rp, "bad_risk", "'risk' should list the options that suggest a risk, each with its concern category, "
-                             "e.g. risk: {\"yes\": threats_blackmail}")
+            self.problem(rp, "bad_risk", "'risk' should list the options that suggest a risk, each with its concern "
+                             "category, e.g. risk: {\"yes\": threats_blackmail}")
             return {}
         categories = risk_categories()
         option_ids = [o.id for o in options]
@@ -569,11 +569,12 @@ class _Builder:
                                  f"{', '.join(option_ids)}){_suggest(str(option_id), option_ids)}")
                 continue
             if option_id == PREFER_NOT_TO_SAY:
-                self.problem(kp, "bad_risk", "'prefer_not_to_say' cannot be marked as a risk: nobody has to tell us anything")
+                self.problem(kp, "bad_risk",
+                             "'prefer_not_to_say' cannot be marked as a risk: nobody has to tell us anything")
                 continue
             if not isinstance(category, str) or category not in categories:
-                self.problem(kp, "unknown_category", f"'{category}' is not a concern category; use one of {', '.join(categories)}"
-                                 f"{_suggest(str(category), categories)}")
+                self.problem(kp, "unknown_category", f"'{category}' is not a concern category; use one of "
+                                 f"{', '.join(categories)}{_suggest(str(category), categories)}")
                 continue
             result[option_id] = category
         return result

@@ -120,7 +120,8 @@ def get_survey(session: Session, survey_id: str) -> tuple[SurveyVersion, Survey]
 
 
 def list_survey_ids(session: Session) -> list[str]:
-    return list(session.scalars(select(SurveyRecord.id).where(SurveyRecord.archived.is_(False)).order_by(SurveyRecord.id)))
+    return list(session.scalars(select(SurveyRecord.id).where(SurveyRecord.archived.is_(False))
+                                .order_by(SurveyRecord.id)))
 
 
 def list_surveys(session: Session, include_unlisted: bool = False) -> list[tuple[str, str]]:
@@ -141,4 +142,5 @@ def is_listed(session: Session, survey_id: str) -> bool | None:
 
 
 def version_count(session: Session, survey_id: str) -> int:
-    return session.scalar(select(func.count()).select_from(SurveyVersion).where(SurveyVersion.survey_id == survey_id)) or 0
+    return session.scalar(select(func.count()).select_from(SurveyVersion)
+                          .where(SurveyVersion.survey_id == survey_id)) or 0

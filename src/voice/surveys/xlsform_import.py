@@ -78,8 +78,8 @@ _REASON_BY_BIND = {"geopoint": NOT_IMPORTED["geopoint"], "geotrace": NOT_IMPORTE
                    "geoshape": NOT_IMPORTED["geoshape"], "binary": "photos, recordings and files are not collected",
                    "date": NOT_IMPORTED["date"], "time": NOT_IMPORTED["time"], "dateTime": NOT_IMPORTED["date"],
                    "barcode": NOT_IMPORTED["barcode"]}
-_KNOWN_SETTINGS = {"form_id", "id_string", "form_title", "voice_form_title", "title", "version", "default_language", "intro",
-                   "privacy_notice", "audience_min_age", "audience_max_age", "priorities", "retention_months",
+_KNOWN_SETTINGS = {"form_id", "id_string", "form_title", "voice_form_title", "title", "version", "default_language",
+                   "intro", "privacy_notice", "audience_min_age", "audience_max_age", "priorities", "retention_months",
                    "languages", "add_prefer_not_to_say", "clean_text_values", "name", "style", "audience_who",
                    "minutes"}
 _EXTENSIONS = (".csv", ".xml", ".geojson")
@@ -648,7 +648,7 @@ class _Importer:
             if our == "single" and voice_type:
                 if voice_type not in VOICE_TYPES:
                     self.errors.append(sheet.problem(number, "voice_type", f"'{voice_type}' is not one of "
-                                                                           f"{', '.join(VOICE_TYPES)}", "bad_voice_type"))
+                                                     f"{', '.join(VOICE_TYPES)}", "bad_voice_type"))
                 our = voice_type
         if voice_type and our not in VOICE_TYPES:
             self.unmapped.append(sheet.problem(number, "voice_type", "voice_type is only read on select_one "
@@ -659,7 +659,8 @@ class _Importer:
         elif our == "emoji_scale":
             self.emoji_lists.add(q.get("options_list"))
         if bind.get("constraint") or spec.get("hint"):
-            self.unmapped.append(sheet.problem(number, "type", f"'{raw_type}' checks its answer ({bind.get('constraint') or spec.get('hint')}); "
+            check = bind.get("constraint") or spec.get("hint")
+            self.unmapped.append(sheet.problem(number, "type", f"'{raw_type}' checks its answer ({check}); "
                                                                f"'{name}' is imported as a plain {our} question",
                                                code="type_check"))
         text = self.english_first(self.piped(self.wording(element.get("label")), number, "label"), number, "label",
@@ -1112,4 +1113,5 @@ _SURVEY_ORDER = ("id", "title", "version", "audience", "minutes", "intro", "priv
 
 
 def _ordered_survey(data: dict) -> dict:
-    return {**{k: data[k] for k in _SURVEY_ORDER if k in data}, **{k: v for k, v in data.items() if k not in _SURVEY_ORDER}}
+    return {**{k: data[k] for k in _SURVEY_ORDER if k in data},
+            **{k: v for k, v in data.items() if k not in _SURVEY_ORDER}}

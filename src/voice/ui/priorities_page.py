@@ -35,7 +35,8 @@ def _priorities(session, period_id):
 
 
 def _actions(session, priority_id):
-    return [{"id": a.id, **{c: getattr(a, c) for c in ACTION_LABELS}} for a in svc.get_priority(session, priority_id).actions]
+    return [{"id": a.id, **{c: getattr(a, c) for c in ACTION_LABELS}}
+            for a in svc.get_priority(session, priority_id).actions]
 
 
 def _measure_rows(session, priority_id):
@@ -48,7 +49,8 @@ def run() -> None:
     st.title("Priorities")
     periods = _db(_periods)
     if not periods:
-        st.info("No plan is loaded yet. Load one with `voice priorities import surveys/analysis/priorities_2020-21.yaml`.")
+        st.info("No plan is loaded yet. "
+                "Load one with `voice priorities import surveys/analysis/priorities_2020-21.yaml`.")
         return
     labels = {pid: f"{pid}{' (current)' if current else ''}" for pid, _, current in periods}
     period_id = st.selectbox("Plan period", list(labels), format_func=labels.get, key="pri_period")

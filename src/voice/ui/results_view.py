@@ -104,8 +104,8 @@ def render_results() -> None:
                     "the figures once 10 have arrived (or the campaign closes), so no one's answers can be "
                     "picked out.")
         else:
-            st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no results "
-                    "to show. Results appear here as soon as young people submit their answers.")
+            st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no "
+                    "results to show. Results appear here as soon as young people submit their answers.")
         return
     url = get_settings().database_url
     rows = _results(url, survey_id, campaign, by, version)

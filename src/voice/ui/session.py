@@ -35,7 +35,8 @@ RETURN_TO = "return_to"  # the page asked for, kept for this browser across orga
 NOTICE_KEY = "session_notice"
 
 TIMED_OUT = "You were signed out because nothing happened for a while. Please sign in again."
-NO_LONGER_ACTIVE = "You have been signed out: your account is no longer active. Ask an administrator if this is a mistake."
+NO_LONGER_ACTIVE = ("You have been signed out: your account is no longer active. "
+                    "Ask an administrator if this is a mistake.")
 SIGNED_OUT = "You have signed out. Close this tab if you are on a shared computer."
 NOTICES = {
     "signed_out": SIGNED_OUT,

@@ -128,7 +128,8 @@ def _choose(db: Services) -> None:
                 show_refusal(exc)
             else:
                 S["staff_editor_reset"] = "staff_editor_new_"
-                notice.tell("staff_editor_notice", f"Started the survey “{short(new_title, 60)}”: add its questions below.")
+                notice.tell("staff_editor_notice",
+                            f"Started the survey “{short(new_title, 60)}”: add its questions below.")
                 open_draft(new_id.strip())
 
     surveys = db.read(list_surveys, include_unlisted=True)
