@@ -259,7 +259,7 @@ def _context(session: Session, response: Response | None, raised_answers: set[in
     if response is None:
         return ()
     try:
-        survey = survey_of_version(session.get(SurveyVersion, response.survey_version_id))
+        survey = survey_of_version(session.get_one(SurveyVersion, response.survey_version_id))
     except Exception:  # a version that no longer parses: still show the answers, by question id
         survey = None
     by_question: dict[str, list] = {}

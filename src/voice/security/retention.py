@@ -251,9 +251,9 @@ def erase_response(session: Session, actor: Actor, receipt_code: str) -> Erasure
         raise HeldForSafeguarding(held_by)
     records = tuple(forget_response(session, response.id, actor.username, "erased at the young person's request"))
     answer_ids = select(Answer.id).where(Answer.response_id == response.id)
-    quotes = session.execute(delete(Quote).where(
+    quotes = session.execute(delete(Quote).where(  # type: ignore[attr-defined]  # DML gives a CursorResult
         or_(Quote.response_id == response.id, Quote.answer_id.in_(answer_ids)))).rowcount or 0
-    answers = session.execute(delete(Answer).where(Answer.response_id == response.id)).rowcount or 0
+    answers = session.execute(delete(Answer).where(Answer.response_id == response.id)).rowcount or 0  # type: ignore[attr-defined]  # DML gives a CursorResult
     session.execute(delete(Response).where(Response.id == response.id))
     session.expunge(response)
     record(session, actor, "response_erased", "response", digest, survey=response.survey_id, answers=answers,
