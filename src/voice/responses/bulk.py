@@ -112,7 +112,8 @@ def _write_answers(connection, sql: str, positional: bool, rows: list[tuple]) ->
 
 def _answer_insert_sql(connection) -> tuple[str, bool]:
     """The dialect's own INSERT for answers, and whether it takes positional (tuple) parameters."""
-    compiled = cast(Table, Answer.__table__).insert().compile(dialect=connection.dialect, column_keys=list(ANSWER_COLUMNS))
+    compiled = cast(Table, Answer.__table__).insert().compile(dialect=connection.dialect,
+                                                              column_keys=list(ANSWER_COLUMNS))
     if compiled.positional:
         assert tuple(compiled.positiontup or ()) == ANSWER_COLUMNS, compiled.positiontup
     return str(compiled), bool(compiled.positional)

@@ -92,6 +92,8 @@ def redeem_ticket(session: Session, ticket: str, browser_id: str, now: datetime 
     if claimed != 1:
         return None
     row = session.scalar(select(WebTicket).where(WebTicket.ticket_hash == digest(ticket)))
+    if row is None:  # claimed just above, so it is there
+        return None
     return Redeemed(row.purpose, dict(row.value or {}), row.next_path)
 
 

@@ -10,7 +10,7 @@ from voice.evidence import impact, priorities as svc
 from voice.evidence.errors import Refused
 from voice.models.priorities import POLARITIES, RAG_STATUSES
 from voice.ui.runtime import call
-from voice.ui.text import plain
+from voice.ui.text import named, plain
 
 ACTION_LABELS = {"what": "What are we going to do?", "how": "How are we going to do it?",
                  "who": "Who is responsible?", "when": "When is it going to be done by?",
@@ -53,10 +53,10 @@ def run() -> None:
                 "Load one with `voice priorities import surveys/analysis/priorities_2020-21.yaml`.")
         return
     labels = {pid: f"{pid}{' (current)' if current else ''}" for pid, _, current in periods}
-    period_id = st.selectbox("Plan period", list(labels), format_func=labels.get, key="pri_period")
+    period_id = st.selectbox("Plan period", list(labels), format_func=named(labels), key="pri_period")
     rows = _db(_priorities, period_id)
     # A selectbox shows option labels as plain text (radio labels would read Markdown).
-    chosen = st.selectbox("Priority", [r[0] for r in rows], format_func={r[0]: r[2] for r in rows}.get,
+    chosen = st.selectbox("Priority", [r[0] for r in rows], format_func=named({r[0]: r[2] for r in rows}),
                           key="pri_choice")
     pid, key, title, owner, outcomes = next(r for r in rows if r[0] == chosen)
     st.header(plain(title))

@@ -23,7 +23,7 @@ from voice.surveys.titles import survey_titles
 from voice.ui.preview import preview_survey, reset_preview
 from voice.ui import notice
 from voice.ui.runtime import Services, services
-from voice.ui.text import plain, short
+from voice.ui.text import named, plain, short
 
 S = st.session_state
 TYPE_NAMES = {"single": "Pick one", "multi": "Pick any (tick boxes)", "yes_no": "Yes / No", "scale": "Scale",
@@ -190,7 +190,7 @@ def _build(db: Services, draft: dict) -> None:
             chosen_langs = st.multiselect("Languages", list(dict.fromkeys([*ed.LANGUAGE_NAMES, *langs])),
                                           default=langs, format_func=lambda c: ed.LANGUAGE_NAMES.get(c) or title_for(c))
             priorities = st.multiselect("Priorities this survey serves", ed.PRIORITY_IDS,
-                                        default=draft.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get)
+                                        default=draft.get("priorities") or [], format_func=named(ed.PRIORITY_NAMES))
             if st.form_submit_button("Save details"):
                 apply(db, ed.update_survey, title=title, intro=intro, privacy_notice=privacy, min_age=ages[0],
                       max_age=ages[1], languages=chosen_langs, priorities=priorities, done="Saved the survey details.")
@@ -266,7 +266,7 @@ def question_form(db: Services, draft: dict, key: str, section_id: str, current:
     adding = current is None
     current = current or {}
     with st.form(key):
-        qtype = st.selectbox("Type", QUESTION_TYPES, format_func=TYPE_NAMES.get,
+        qtype = st.selectbox("Type", QUESTION_TYPES, format_func=named(TYPE_NAMES),
                              index=QUESTION_TYPES.index(current.get("type", "single")), key=f"{key}_type")
         text = {lang: st.text_input(f"Question ({ed.LANGUAGE_NAMES.get(lang, lang)})",
                                     value=ed.wording_in(current.get("text"), lang), key=f"{key}_text_{lang}")
@@ -288,7 +288,7 @@ def question_form(db: Services, draft: dict, key: str, section_id: str, current:
         decimals = st.checkbox("Numbers may have decimals, like 2.5 (number questions)",
                                value=bool(current.get("decimals")), key=f"{key}_decimals")
         priorities = st.multiselect("Priorities it serves", ed.PRIORITY_IDS,
-                                    default=current.get("priorities") or [], format_func=ed.PRIORITY_NAMES.get,
+                                    default=current.get("priorities") or [], format_func=named(ed.PRIORITY_NAMES),
                                     key=f"{key}_priorities")
         submitted = st.form_submit_button("Add question" if adding else "Save question", type="primary")
     if not submitted:
@@ -337,8 +337,8 @@ def skip_rule_builder(db: Services, draft: dict, question: dict) -> None:
     cols = st.columns(3)
     target = cols[0].selectbox("Show only if", list(by_id), key=f"staff_rule_q_{qid}")
     op = cols[1].selectbox("Test", ed.ops_for(by_id[target]), key=f"staff_rule_op_{qid}",
-                           format_func={"equals": "is", "not_equals": "is not", "in": "is one of",
-                                        "includes": "includes", "answered": "is answered"}.get)
+                           format_func=named({"equals": "is", "not_equals": "is not", "in": "is one of",
+                                              "includes": "includes", "answered": "is answered"}))
     values = []
     if op != "answered":
         choices = ed.option_ids(by_id[target])
