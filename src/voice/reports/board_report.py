@@ -17,7 +17,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Sequence, Union
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,9 @@ from voice.reports.board import BoardOverview, PriorityCard, ThemeFigure, board_
 from voice.security.access import Actor
 from voice.stats import MIN_BASE, SUPPRESSED_TEXT
 from voice.stats.suppression import GROUP_MIN_BASE
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FORMATS = {".docx": "docx", ".pdf": "pdf"}
 CHART_SCALE = 2.0  # PNG pixels per CSS pixel: sharp when printed
@@ -69,7 +72,7 @@ class Grid:
 
 @dataclass(frozen=True)
 class Chart:
-    chart: object  # an Altair chart (voice.reports.charts), drawn the same in Word and PDF
+    chart: alt.LayerChart  # from voice.reports.charts, drawn the same in Word and PDF
     caption: str = ""  # its text alternative, printed under it and set as the picture's alt text
 
 
@@ -130,10 +133,10 @@ def _summary(o: BoardOverview) -> list[Block]:
         out += _theme_blocks(o.themes)
     else:
         out.append(Para("No comments have been coded into themes for these waves yet."))
-    headline = [m for c in o.priorities for m in c.measures if m.latest is not None]
+    headline = [(m.label, m.latest) for c in o.priorities for m in c.measures if m.latest is not None]
     if headline:
         out.append(Para("Headline measures (the latest wave with enough answers):", "bold"))
-        out.append(Bullets(tuple(f"{m.label}: {m.latest.wave_text}" for m in headline)))
+        out.append(Bullets(tuple(f"{label}: {latest.wave_text}" for label, latest in headline)))
     out.append(Heading("What changed", 2))
     items = [i for c in o.priorities for i in c.items]
     unique_items = {i.id: i for i in items}.values()

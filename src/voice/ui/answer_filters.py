@@ -15,7 +15,7 @@ from voice.ui import paging
 
 
 def answer_filters(choices: dict, prefix: str, page_key: str, show: Iterable, show_words: Callable,
-                   example: str) -> tuple[AnswerFilter, object]:
+                   example: str) -> tuple[AnswerFilter, Any]:
     """Draw the filters; returns the AnswerFilter and the "Show" option chosen (the page applies it)."""
     themes = dict(choices["themes"])
     surveys = dict(choices["surveys"])

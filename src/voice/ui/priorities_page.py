@@ -95,7 +95,7 @@ def _actions_tab(pid: int) -> None:
     choice = st.selectbox("Edit an action", [None] + [a["id"] for a in actions], key=f"pri_action_{pid}",
                           format_func=lambda i: "Add a new action" if i is None else
                           next(a["what"] for a in actions if a["id"] == i)[:80])
-    current = next((a for a in actions if a["id"] == choice), {})
+    current: dict = next((a for a in actions if a["id"] == choice), {})
     with st.form(f"action-form-{pid}-{choice}"):
         values = {c: st.text_area(label, value=current.get(c, ""), height=68) for c, label in ACTION_LABELS.items()}
         if st.form_submit_button("Save action", type="primary"):

@@ -88,7 +88,7 @@ def render_results() -> None:
                             key="results_campaign")
     closed = [q for q in survey.questions if q.is_closed]
     by_choices = [None, GROUP, AREA] + [q.id for q in closed]
-    by_names = {None: "Whole area only", GROUP: "By school or group", AREA: "By area",
+    by_names: dict[str | None, str] = {None: "Whole area only", GROUP: "By school or group", AREA: "By area",
                 **{q.id: f"By answer to: {tr(q.text)}" for q in closed}}
     by = st.selectbox("Break down", by_choices, format_func=lambda b: by_names[b], key="results_by")
 

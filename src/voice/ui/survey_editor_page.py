@@ -239,7 +239,7 @@ def _question_row(db: Services, draft: dict, sid: str, question: dict, langs: li
     with st.container(border=True, key=f"staff_q_{qid}"):
         row = st.columns([6, 1, 1, 1, 1])
         row[0].markdown(f"**{plain(wording)}**  \n"
-                        f"`{qid}` · {TYPE_NAMES.get(question.get('type'))} · "
+                        f"`{qid}` · {TYPE_NAMES.get(question.get('type', ''))} · "
                         f"{plain(ed.describe_condition(question.get('show_if')))}")
         if row[1].button("↑", key=f"staff_q_up_{qid}", help="Move up"):
             apply(db, ed.move_question, qid, -1, done=f"Moved “{short(wording, 40)}” up.")
