@@ -111,7 +111,7 @@ def current_version(session: Session, survey_id: str) -> SurveyVersion:
     record = session.get(SurveyRecord, survey_id)
     if record is None or record.current_version_id is None or record.archived:
         raise UnknownSurvey(survey_id, list_survey_ids(session))
-    return session.get(SurveyVersion, record.current_version_id)
+    return session.get_one(SurveyVersion, record.current_version_id)
 
 
 def get_survey(session: Session, survey_id: str) -> tuple[SurveyVersion, Survey]:

@@ -180,8 +180,8 @@ class _Importer:
         self.errors: list[XLSProblem] = []
         self.unmapped: list[XLSProblem] = []
         self.filled_in: list[str] = []
-        self.unused_columns: dict[str, list[int]] = {}  # survey sheet header -> rows with values we do not read
-        self.question_rows: dict[str, int] = {}  # our question id -> survey row
+        self.unused_columns: dict[str, list[int | None]] = {}  # survey sheet header -> rows with values we do not read
+        self.question_rows: dict[str, int | None] = {}  # our question id -> survey row
         self.section_rows: dict[str, int | None] = {}
         self.option_rows: dict[tuple[str, str], int] = {}  # (list name, option id) -> choices row
         self.types: dict[str, str] = {}  # imported question id -> our type (for reading relevant)
@@ -291,8 +291,9 @@ class _Importer:
         self.language_names: dict[str, str] = {}
         for name in dict.fromkeys(names):
             code = self.default_code if name == "default" else code_for(name)
-            self.code_of[name] = code if code and LANGUAGE_RE.match(code) else None
-            if self.code_of[name] is None:
+            code = code if code and LANGUAGE_RE.match(code) else None
+            self.code_of[name] = code
+            if code is None:
                 self.unmapped.append(XLSProblem(SURVEY, 1, f"label::{name}",
                                                 f"we can't tell which language '{name}' is, so its wording is not "
                                                 f"imported; write its code in brackets, e.g. label::{name} (xx)",
@@ -368,7 +369,7 @@ class _Importer:
                                                                     "is used", code="bad_version"))
             version = 1
         data["version"] = version
-        ages = {}
+        ages: dict[str, Any] = {}
         for key, default in (("min_age", MIN_AGE), ("max_age", MAX_AGE)):
             value = self._setting(f"audience_{key}")
             if not value:
@@ -392,11 +393,11 @@ class _Importer:
             except ValueError:
                 self.errors.append(XLSProblem(SETTINGS, 2, "minutes", "should be a whole number of minutes",
                                               code="bad_minutes"))
-        for key, default in (("intro", editor.DEFAULT_INTRO), ("privacy_notice", editor.DEFAULT_PRIVACY)):
+        for key, standard in (("intro", editor.DEFAULT_INTRO), ("privacy_notice", editor.DEFAULT_PRIVACY)):
             words = self.setting_wording(key)
             if not words:
                 self.filled_in.append(f"{key.replace('_', ' ')}: none given, the standard wording is used")
-                words = {DEFAULT_LANGUAGE: default}
+                words = {DEFAULT_LANGUAGE: standard}
             data[key] = words
         order = self._setting("languages").split()
         data["languages"] = [c for c in order if c in self.survey_languages] + \
@@ -439,8 +440,9 @@ class _Importer:
         return result
 
     # choices -------------------------------------------------------------------------------------
-    def choice_lists(self) -> dict[str, list[tuple[int, dict]]]:
-        lists: dict[str, list[tuple[int, dict]]] = {}
+    def choice_lists(self) -> dict[str, list[tuple[int | None, dict, dict]]]:
+        """Each list's choices: (row number, our option, the row as read)."""
+        lists: dict[str, list[tuple[int | None, dict, dict]]] = {}
         sheet = self.choices_sheet
         for row in (sheet.rows if sheet else []):
             name = row.get("name")
@@ -720,7 +722,7 @@ class _Importer:
             self.not_imported(element, number, "its choices come from a file or from earlier answers, which are "
                                                "not supported", code="choices_from_file")
             return False
-        if list_name not in lists:
+        if list_name not in lists or self.choices_sheet is None:  # (lists are read from the choices sheet)
             self.not_imported(element, number, f"its list '{list_name}' has no choices", code="no_choices")
             return False
         if re.search(r"\bor[ _](?:specify[ _])?other$", raw_type):
@@ -843,10 +845,10 @@ class _Importer:
         refs = rule_refs(tree)
         missing = sorted(r for r in refs if r not in self.types)
         if missing:
-            why = "which is not imported" if all(r in self.skipped for r in missing) else \
+            reason = "which is not imported" if all(r in self.skipped for r in missing) else \
                 "which is not an earlier question we import (a skip rule can only look back)"
             self.unmapped.append(sheet.problem(number, "relevant", f"the rule '{expression}' looks at "
-                                                                   f"{', '.join(missing)}, {why}; {whom}",
+                                                                   f"{', '.join(missing)}, {reason}; {whom}",
                                                code="relevant_not_earlier"))
             return None
         try:
@@ -929,7 +931,7 @@ class _Importer:
         sheet = self.choices_sheet
         if sheet is None:
             return
-        unused: dict[str, list[int]] = {}
+        unused: dict[str, list[int | None]] = {}
         for row in sheet.rows:
             list_name = _text(row.get("list name"))
             if list_name not in self.used_lists:
