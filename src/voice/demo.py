@@ -371,8 +371,9 @@ def _demo_quotes(session: Session, per_priority: int = 3) -> None:
     _, codebook = active_codebook(session)
     links = {t.id: set(t.priorities) for t in codebook.themes}
     candidates = consenting_answers(session, actor, limit=400)
-    themes = dict(session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
-                                  .where(TextAnalysis.answer_id.in_([c[0] for c in candidates]))).all())
+    ids = [c[0] for c in candidates]
+    themes: dict[int, list] = dict(session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
+                                                   .where(TextAnalysis.answer_id.in_(ids))).all())
     taken: dict[str, int] = {}
     seen_texts: set[str] = set()
     for answer_id, _survey, _question, text in candidates:

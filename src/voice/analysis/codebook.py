@@ -85,11 +85,11 @@ class _Matcher:
                     continue
                 (kind, text), rest = elements[0], elements[1:]
                 if rest:
-                    table = self.phrase_words if kind == "w" else self.phrase_stems
-                    table.setdefault(text, []).append((rest, index, veto))
+                    phrases = self.phrase_words if kind == "w" else self.phrase_stems
+                    phrases.setdefault(text, []).append((rest, index, veto))
                 else:
-                    table = self.words if kind == "w" else self.stems
-                    table.setdefault(text, []).append((index, veto))
+                    single = self.words if kind == "w" else self.stems
+                    single.setdefault(text, []).append((index, veto))
         self.stem_lengths = sorted({len(s) for s in self.stems} | {len(s) for s in self.phrase_stems})
 
     def match(self, tokens: Sequence[str]) -> tuple[dict[int, list[int]], set[int]]:

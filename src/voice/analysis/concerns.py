@@ -29,7 +29,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voice.analysis import DefinitionError
 from voice.analysis.codebook import (
@@ -208,7 +208,7 @@ class _Index:
                  sets: dict[str, tuple[str, ...]]):
         self.single_words: dict[str, list[tuple[str, str]]] = {}
         self.single_stems: dict[str, list[tuple[str, str]]] = {}
-        by_key: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        by_key: dict[tuple[str, str], list[tuple[str, str, str, frozenset | None]]] = {}
         for kind, name, pattern in labelled:
             for piece in self._split(pattern, sets):
                 if self._single(kind, name, piece):
@@ -240,12 +240,13 @@ class _Index:
                 # The words that can come second: most multi-word patterns need a given next word,
                 # so the regex is skipped when the next word is not one of them (None: any word).
                 seconds = [m[3] for m in members]
-                second = None if any(x is None for x in seconds) else frozenset().union(*seconds)
+                second = (None if any(x is None for x in seconds)
+                          else frozenset().union(*(x for x in seconds if x is not None)))
                 compiled.append((regex, labels, second))
             (self.words if key_kind == "w" else self.stems)[key] = compiled
         for table in (self.single_words, self.single_stems):
-            for key, labels in table.items():
-                table[key] = list(dict.fromkeys(labels))
+            for key, found in table.items():
+                table[key] = list(dict.fromkeys(found))
         self.stem_lengths = tuple(sorted({len(s) for s in self.stems} | {len(s) for s in self.single_stems}))
         self._cache: dict[str, tuple[tuple, tuple]] = {}
 
@@ -556,8 +557,8 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
             _check_pattern(cue, source, node_line(value.value[i]), f"{where}[{i}]", set_names)
         stance.append((name, cues))
 
-    data = {"sets": {n: list(e) for n, e in sets}, "safe_phrases": list(safe),
-            "categories": [[c, p] for c, p in patterns]}
+    data: dict[str, Any] = {"sets": {n: list(e) for n, e in sets}, "safe_phrases": list(safe),
+                            "categories": [[c, p] for c, p in patterns]}
     if topics or frames or stance:  # older lexicons keep their version
         data.update({"topics": [[c, p] for c, p in topics], "frames": [[c, list(n)] for c, n in frames],
                      "stance": {n: list(c) for n, c in stance}})

@@ -104,7 +104,8 @@ def sentiment_corrections(session: Session, actor: Actor, answer_ids: list[int])
         for answer_id, label in session.execute(
                 select(AnalysisExample.answer_id, AnalysisExample.sentiment).where(
                     AnalysisExample.kind == EXAMPLE_SENTIMENT, AnalysisExample.answer_id.in_(answer_ids[i:i + 500]))):
-            out[answer_id] = label
+            if label is not None:  # (a sentiment example always has one)
+                out[answer_id] = label
     return out
 
 

@@ -137,7 +137,7 @@ def theme_features(base: set[str], n_words: int, concern_categories: Iterable[st
 def codebook_features(hits: int, first: int, n_words: int) -> tuple[str, ...]:
     """Features of one theme the codebook matched: matched at all, more than once, near the start, and
     the match crossed with the answer's length (a passing mention in a long answer is weaker)."""
-    out = ("cb", "cb" + length_feature(n_words))
+    out: tuple[str, ...] = ("cb", "cb" + length_feature(n_words))
     if hits >= 2:
         out += ("cb2",)
     if first < 4:

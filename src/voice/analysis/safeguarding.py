@@ -342,7 +342,8 @@ def open_item(session: Session, actor: Actor, item_id: int, now: datetime | None
         Answer.id.in_([i.answer_id for i in item.indicators if i.answer_id is not None]))).all())
     indicators = tuple(
         IndicatorView(i.kind, tuple(i.categories or ()), i.question_id, i.question_label, i.option_label,
-                      texts.get(i.answer_id) if i.kind == INDICATOR_TEXT else None, tuple(i.matches or ()), i.why,
+                      texts.get(i.answer_id) if i.kind == INDICATOR_TEXT and i.answer_id is not None else None,
+                      tuple(i.matches or ()), i.why,
                       i.created_at)
         for i in item.indicators)
     raised = {i.answer_id for i in item.indicators if i.answer_id is not None}

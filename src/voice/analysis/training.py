@@ -57,7 +57,8 @@ def writer_of(path: Path) -> str:
 def _tsv(path: Path) -> list[tuple[str, str]]:
     with open(path, encoding="utf-8") as handle:
         next(handle)
-        return [tuple((line.rstrip("\n") + "\t").split("\t")[:2]) for line in handle if line.strip()]
+        pairs = [(line.rstrip("\n") + "\t").split("\t")[:2] for line in handle if line.strip()]
+    return [(text, label) for text, label in pairs]
 
 
 def tuning_items(root: Path = FIXTURES) -> list[Item]:

@@ -195,7 +195,7 @@ def find_priority(session: Session, key: str, period_id: str | None = None) -> P
     return priority
 
 
-def check_priority_keys(session: Session, period_id: str, keys: Iterable[str]) -> list[str]:
+def check_priority_keys(session: Session, period_id: str | None, keys: Iterable[str]) -> list[str]:
     """The keys, de-duplicated in order, if each names a priority of `period_id`; else Refused."""
     own = set(session.scalars(select(Priority.key).where(Priority.period_id == period_id)))
     out: list[str] = []
@@ -207,7 +207,7 @@ def check_priority_keys(session: Session, period_id: str, keys: Iterable[str]) -
     return out
 
 
-def _unknown_key_message(session: Session, key: str, period_id: str) -> str:
+def _unknown_key_message(session: Session, key: str, period_id: str | None) -> str:
     own = list(session.scalars(select(Priority.key).where(Priority.period_id == period_id).order_by(Priority.position)))
     elsewhere = list(session.scalars(select(Priority.period_id).where(Priority.key == key)))
     choose = f"Choose one of the {period_id} priorities: {', '.join(own) or 'none loaded'}."

@@ -319,7 +319,7 @@ def _views(session: Session, items: list[YouSaidWeDid], today: date | None = Non
         figures=i.figures, agency=i.agency, owner=i.owner, raised_at=i.raised_at, responded_at=i.responded_at,
         due=i.due, days_waiting=days_waiting(i.raised_at, i.responded_at, today),
         waiting_words=waiting_words(i.raised_at, i.responded_at, today), audience=i.audience,
-        campaign=i.campaign, group=groups.get(i.group_id),
+        campaign=i.campaign, group=groups.get(i.group_id) if i.group_id is not None else None,
         theme_ids=tuple(i.theme_ids or ()), priority_ids=tuple(i.priority_ids or ()),
         quote_ids=tuple(i.quote_ids or ()),
         quotes=tuple(QuoteShown(q.id, q.text, q.attribution) for qid in (i.quote_ids or []) if (q := quotes.get(qid))),
