@@ -227,7 +227,9 @@ def _batch(s, w):
 def _erase(s, a, w):
     from voice.models import Response
 
-    return retention.erase_response(s, a, s.scalars(select(Response.receipt_code)).first())
+    # The first response (not the one a lead must see): without ORDER BY, SQLite may read the codes in
+    # index order, and receipt codes are random.
+    return retention.erase_response(s, a, s.scalars(select(Response.receipt_code).order_by(Response.id)).first())
 
 
 def _clearer_codebook(s, a, w):
