@@ -13,7 +13,8 @@ from voice.ui.sign_in_page import page_for as sign_in_page_for
 
 ROOT = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Young People's Voice", page_icon="💬", layout="centered")  # an emoji: drawn by the browser, fetched from no one
+# The icon is an emoji: drawn by the browser, fetched from no one.
+st.set_page_config(page_title="Young People's Voice", page_icon="💬", layout="centered")
 apply_layout()
 
 check_session()  # who is signed in, from the browser's cookie checked on the server, on every run

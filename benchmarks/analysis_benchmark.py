@@ -55,13 +55,15 @@ def read_tsv(name: str) -> list[tuple[str, str]]:
 def fixture_examples() -> list[tuple[str, list[Example]]]:
     """The project's first fixtures, one labelled field each."""
     return [
-        ("own fixtures: sentiment_labelled.tsv", [Example(t, sentiment=l) for t, l in read_tsv("sentiment_labelled.tsv")]),
-        ("own fixtures: sentiment_heldout.tsv", [Example(t, sentiment=l) for t, l in read_tsv("sentiment_heldout.tsv")]),
+        ("own fixtures: sentiment_labelled.tsv",
+         [Example(t, sentiment=label) for t, label in read_tsv("sentiment_labelled.tsv")]),
+        ("own fixtures: sentiment_heldout.tsv",
+         [Example(t, sentiment=label) for t, label in read_tsv("sentiment_heldout.tsv")]),
         ("own fixtures: themes_labelled.tsv",
-         [Example(t, themes=tuple(x for x in l.split(",") if x)) for t, l in read_tsv("themes_labelled.tsv")]),
+         [Example(t, themes=tuple(x for x in label.split(",") if x)) for t, label in read_tsv("themes_labelled.tsv")]),
         ("own fixtures: concerns_labelled.tsv",
-         [Example(t, concern=bool(l), categories=tuple(x for x in l.split(",") if x))
-          for t, l in read_tsv("concerns_labelled.tsv")]),
+         [Example(t, concern=bool(label), categories=tuple(x for x in label.split(",") if x))
+          for t, label in read_tsv("concerns_labelled.tsv")]),
     ]
 
 
@@ -107,7 +109,8 @@ def held_out() -> None:
             if not isinstance(f, dict):
                 continue
             if "precision_at_35pct" in f:
-                print(f"  {name:22s} {writer:24s} recall {f['recall']:.3f}  precision@35% {f['precision_at_35pct']:.3f}")
+                print(f"  {name:22s} {writer:24s} recall {f['recall']:.3f}  "
+                      f"precision@35% {f['precision_at_35pct']:.3f}")
             elif "model" in f and isinstance(f["model"], dict):
                 print(f"  {name:22s} {writer:24s} micro-F1 {f['model']['micro_f1']:.3f}  "
                       f"(codebook alone {f['codebook_only']['micro_f1']:.3f})")

@@ -6,10 +6,10 @@ Paths: a known name with the right password, a known name with a wrong password,
 paused (locked) account. Each round signs in once on every path, in a random order, through
 `accounts.sign_in` and a commit (what the sign-in page does). Times are compared within each round, so a
 busy machine slowing a whole round does not count as a difference. Both CPU time (the server's work) and
-wall-clock time are printed; the equivalence test (tests/unit/security/test_sign_in_timing.py) uses CPU time. For each path the script prints the
-median, and the median difference from "wrong password" within rounds with its 90% confidence interval
-(distribution-free, from the sign test): when that interval lies inside +-TOLERANCE the two paths are
-equivalent (two one-sided tests at 5%), i.e. there is no usable difference.
+wall-clock time are printed; the equivalence test (tests/unit/security/test_sign_in_timing.py) uses CPU time.
+For each path the script prints the median, and the median difference from "wrong password" within rounds with
+its 90% confidence interval (distribution-free, from the sign test): when that interval lies inside +-TOLERANCE
+the two paths are equivalent (two one-sided tests at 5%), i.e. there is no usable difference.
 
 Before issue 18, a paused account answered in about 48 ms and an unknown name in about 194 ms.
 """

@@ -143,7 +143,7 @@ def main() -> int:
     for by in ([], ["--by", "group"]):
         command = [sys.executable, "-c", runner, "stats", SURVEY_ID, "--campaign", CAMPAIGN, *by, "--format", "json"]
         timed(f"voice stats {' '.join(by) or '(whole area)'} (process)",
-              lambda: subprocess.run(command, env=env, check=True, capture_output=True))
+              lambda command=command: subprocess.run(command, env=env, check=True, capture_output=True))
 
     timed("open campaign: first release of every answer", lambda: release_all(engine))
 

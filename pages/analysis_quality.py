@@ -1,4 +1,5 @@
-"""Analysis quality: how the automatic checks do on the decisions leads and facilitators made. Leads and facilitators."""
+"""Analysis quality: how the automatic checks do on the decisions leads and facilitators made.
+Leads and facilitators."""
 
 from voice.security.roles import FACILITATOR, SAFEGUARDING
 from voice.ui.guard import require_page

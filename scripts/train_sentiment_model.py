@@ -115,12 +115,16 @@ def build() -> tuple[str | None, dict]:
             probs[idx] = predict(model, [rows[i] for i in idx], dense[idx])
         held[l2] = probs
     rule = rules_labels(prepared)
-    candidates = {(l2, distress): (labels(held[l2], prepared, distress) == y) for l2 in L2_CHOICES for distress in (False, True)}
+    candidates = {(l2, distress): (labels(held[l2], prepared, distress) == y)
+                  for l2 in L2_CHOICES for distress in (False, True)}
     (l2, distress), right = max(candidates.items(), key=lambda kv: (kv[1][choose_on].mean(), -kv[0][0]))
-    cv = {"chosen": {"l2": l2, "distress_rule": distress}, "chosen_on": "held-out writers (not " + ", ".join(NOT_CHOSEN_ON) + ")",
-          "pooled": {"model": round(float(right[choose_on].mean()), 3), "rules": round(float((rule == y)[choose_on].mean()), 3)}}
+    cv = {"chosen": {"l2": l2, "distress_rule": distress},
+          "chosen_on": "held-out writers (not " + ", ".join(NOT_CHOSEN_ON) + ")",
+          "pooled": {"model": round(float(right[choose_on].mean()), 3),
+                     "rules": round(float((rule == y)[choose_on].mean()), 3)}}
     for name, idx in groups.items():
-        cv[name] = {"n": len(idx), "model": round(float(right[idx].mean()), 3), "rules": round(float((rule == y)[idx].mean()), 3)}
+        cv[name] = {"n": len(idx), "model": round(float(right[idx].mean()), 3),
+                    "rules": round(float((rule == y)[idx].mean()), 3)}
     if right[choose_on].mean() <= (rule == y)[choose_on].mean():
         return None, cv  # the model does not beat the rules held out: the rules alone score sentiment
     train = [i for i in range(len(items)) if trainable[i]]

@@ -72,12 +72,14 @@ def figures(themes, gold, decisions, mask) -> dict:
     fp = sum(int((~gold[t] & decisions[t] & mask).sum()) for t in themes)
     fn = sum(int((gold[t] & ~decisions[t] & mask).sum()) for t in themes)
     return {"n": int(mask.sum()), "micro_f1": round(micro_f1(tp, fp, fn), 3),
-            "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0, "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0}
+            "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0}
 
 
 def decide(themes, rules, matched, p, readable, words_only):
     """As voice.analysis.pipeline.code_themes: each theme by its rule; non-answers by their words alone."""
-    return {t: np.where(words_only, matched[t], theme_decisions(*rules[t], matched[t], p[t])) & readable for t in themes}
+    return {t: np.where(words_only, matched[t], theme_decisions(*rules[t], matched[t], p[t])) & readable
+            for t in themes}
 
 
 def build(nested: bool = False) -> tuple[str, dict]:
@@ -95,7 +97,8 @@ def build(nested: bool = False) -> tuple[str, dict]:
     for name, idx in groups.items():
         mask = np.zeros(len(items), dtype=bool)
         mask[idx] = True
-        cv[name] = {"model": figures(themes, gold, decisions, mask), "codebook_only": figures(themes, gold, codebook_only, mask)}
+        cv[name] = {"model": figures(themes, gold, decisions, mask),
+                    "codebook_only": figures(themes, gold, codebook_only, mask)}
     if nested:
         cv["nested"] = nested_figures(items, themes, gold, matched, rows, readable, words_only, groups, writers)
     weights: dict[str, dict[str, float]] = {}
@@ -109,7 +112,8 @@ def build(nested: bool = False) -> tuple[str, dict]:
         for f, v in w.items():
             if abs(v) >= MIN_WEIGHT:
                 weights.setdefault(f, {})[t] = v
-    rule_json = {t: ({"mode": m} if m == "codebook" else {"mode": m, "add": a} if m == "or" else {"mode": m, "hit": h, "add": a})
+    rule_json = {t: ({"mode": m} if m == "codebook" else {"mode": m, "add": a} if m == "or"
+                     else {"mode": m, "hit": h, "add": a})
                  for t, (m, h, a) in rules.items()}
     trained_on = {name: len(idx) for name, idx in groups.items()}
     return linear_payload(THEME_KIND, themes, bias, weights, rules=rule_json, trained_on=trained_on, figures=cv), cv
@@ -151,7 +155,8 @@ def _reindex(groups, inside):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed model differs from a rebuild")
-    parser.add_argument("--nested", action="store_true", help="also print figures with the choice made without each writer")
+    parser.add_argument("--nested", action="store_true",
+                        help="also print figures with the choice made without each writer")
     args = parser.parse_args()
     payload, cv = build(args.nested and not args.check)
     print(json.dumps(cv, indent=1))

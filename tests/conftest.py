@@ -171,4 +171,5 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") is not None and "pg_engine" not in getattr(item, "fixturenames", ()):
         urls = [os.environ.get(name, "").strip() for name in ("VOICE_TEST_DATABASE_URL", "VOICE_TEST_POSTGRES_URL")]
         if not any(url and _is_postgres(url) for url in urls):
-            _unavailable("this test needs VOICE_TEST_DATABASE_URL or VOICE_TEST_POSTGRES_URL to name a PostgreSQL database")
+            _unavailable("this test needs VOICE_TEST_DATABASE_URL or VOICE_TEST_POSTGRES_URL "
+                         "to name a PostgreSQL database")

@@ -50,7 +50,8 @@ class RunSummary:
         return (f"N={self.people:<4} {self.mode:<8} Next presses={len(self.next_times):<4} "
                 f"p50={self.p50 * 1000:7.0f} ms  p95={self.p95 * 1000:7.0f} ms  "
                 f"max={max(self.next_times, default=0) * 1000:7.0f} ms  "
-                f"answer-change p95={percentile(self.answer_times, 95) * 1000:6.0f} ms  wall={self.wall_seconds:5.0f} s")
+                f"answer-change p95={percentile(self.answer_times, 95) * 1000:6.0f} ms  "
+                f"wall={self.wall_seconds:5.0f} s")
 
 
 async def run_people(urls: list[str], people: int, *, mode: str = "reading",

@@ -218,7 +218,8 @@ class YoungPerson:
 
     def _choose(self, question) -> Any:
         if question.type == "multi":
-            picks = [o.id for o in question.options if o.id not in ("none", "prefer_not_to_say") and self.rng.random() < 0.35]
+            picks = [o.id for o in question.options
+                     if o.id not in ("none", "prefer_not_to_say") and self.rng.random() < 0.35]
             return picks or ["none"]
         if question.type == "text":
             return self.rng.choice(TEXTS)

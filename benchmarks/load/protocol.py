@@ -76,7 +76,8 @@ class StreamlitSession:
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         # A browser reconnecting passes its session id as the third subprotocol entry (the second is its
         # XSRF token); the security tests use this to present someone else's id, as an attacker would.
-        self.subprotocols = ["streamlit", "no-xsrf-token", existing_session_id] if existing_session_id else ["streamlit"]
+        self.subprotocols = (["streamlit", "no-xsrf-token", existing_session_id] if existing_session_id
+                             else ["streamlit"])
         self.query_string = query_string
         self.timeout = timeout
         self.page = Page()

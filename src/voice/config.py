@@ -181,7 +181,7 @@ def auth_secrets() -> dict | None:
     metadata = os.environ.get("VOICE_AUTH_SERVER_METADATA_URL", "").strip()
     if not metadata:
         return None
-    auth = {"server_metadata_url": metadata}
+    auth: dict[str, object] = {"server_metadata_url": metadata}
     for key in ("redirect_uri", "cookie_secret", "client_id", "client_secret"):
         value = os.environ.get(f"VOICE_AUTH_{key.upper()}", "").strip()
         if not value:

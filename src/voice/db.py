@@ -28,7 +28,7 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 
 # SQLAlchemy's SQLite compiler drops table hints; SQLite takes "INDEXED BY <index>" right after a table name.
 # Only statements that ask with `.with_hint(table, "INDEXED BY …", "sqlite")` are affected (voice.stats).
-SQLiteCompiler.get_from_hint_text = lambda self, table, hint: hint
+SQLiteCompiler.get_from_hint_text = lambda self, table, hint: hint  # type: ignore[method-assign, assignment]  # a patch
 
 
 class DatabaseUnavailable(RuntimeError):

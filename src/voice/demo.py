@@ -186,7 +186,8 @@ COMMENTS: dict[str, list[str]] = {
         "Somewhere to talk that isnt the school office",
         "Support for young carers 💜",
         "Stop treating us like we're too young to understand",
-        "Worries about being bullied online can affect your mental health and then you look online for help and get wrong info",
+        "Worries about being bullied online can affect your mental health and then you look online for help and "
+        "get wrong info",
     ],
     "helped": [
         "Talking to my friends on facetime every night",
@@ -370,8 +371,9 @@ def _demo_quotes(session: Session, per_priority: int = 3) -> None:
     _, codebook = active_codebook(session)
     links = {t.id: set(t.priorities) for t in codebook.themes}
     candidates = consenting_answers(session, actor, limit=400)
-    themes = dict(session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
-                                  .where(TextAnalysis.answer_id.in_([c[0] for c in candidates]))).all())
+    ids = [c[0] for c in candidates]
+    themes: dict[int, list] = dict(session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
+                                                   .where(TextAnalysis.answer_id.in_(ids))).all())
     taken: dict[str, int] = {}
     seen_texts: set[str] = set()
     for answer_id, _survey, _question, text in candidates:
@@ -400,7 +402,8 @@ def _demo_items(session: Session, period_id: str, keys: set[str]) -> None:
 
     actor = demo_actor()
     for you_said, we_did, status, reason, raised, answered, priorities, published in DEMO_ITEMS:
-        item = create_item(session, actor, you_said=you_said, raised_at=date(*raised), period_id=period_id, we_did=we_did, status=status, not_possible_reason=reason,
+        item = create_item(session, actor, you_said=you_said, raised_at=date(*raised), period_id=period_id,
+                           we_did=we_did, status=status, not_possible_reason=reason,
                            responded_at=date(*answered) if answered else None, audience="ypag",
                            agency=DEMO_AGENCY, figures=f"{DEMO_MARK} – made-up example, not real young people",
                            priority_ids=[k for k in priorities if k in keys])

@@ -124,7 +124,7 @@ def test_every_place_says_the_same(partnership_db, session, database_url, tmp_pa
         pdf.write_bytes(build_board_report(session, board, "2020/21", "pdf"))
         text = _squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                       check=True).stdout)
-        for label, _, figures, change in EXPECTED:
+        for label, _, _figures, change in EXPECTED:
             assert _squash(f"{label}: {change}") in text
         for label, _, figures, change in EXPECTED[:2]:
             assert _squash(f"{label}, by wave. {figures.replace('; ', '. ')}. {change}.") in text

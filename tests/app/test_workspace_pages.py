@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import texts
 from tests.unit.workspace.conftest import Maker
-from voice.models import AnalysisExample, AuditEvent, CodebookVersion, Quote, SafeguardingItem, TextAnalysis, ThemeReview, User
+from voice.models import (AnalysisExample, AuditEvent, CodebookVersion, Quote, SafeguardingItem, TextAnalysis,
+                          ThemeReview, User)
 
 DISCLOSURE = "my stepdad hits me and I am scared to go home"
 MARKDOWN = "**bold** [click](http://x.example) :red[alarm] <b>hi</b> more lessons about staying safe online"

@@ -177,10 +177,12 @@ def _publish_a_you_said_we_did_item(database_url: str) -> str:
     words = "It is hard to know who to talk to when something online worries you"
     with session_scope(engine) as session:
         priorities.import_plan_file(session, SYSTEM, ROOT / "surveys" / "analysis" / "priorities_2020-21.yaml")
-        item = yswd.create_item(session, Actor("a11y", frozenset({"facilitator"})), you_said=words, raised_at=date(2020, 2, 10),
+        a11y = Actor("a11y", frozenset({"facilitator"}))
+        item = yswd.create_item(session, a11y, you_said=words, raised_at=date(2020, 2, 10),
                                 audience="ypag", status="done", responded_at=date(2020, 3, 2),
-                                we_did="Every school now puts up a poster saying who to talk to, with Childline's number")
-        yswd.publish_item(session, Actor("a11y", frozenset({"facilitator"})), item.id)
+                                we_did="Every school now puts up a poster saying who to talk to, "
+                                       "with Childline's number")
+        yswd.publish_item(session, a11y, item.id)
     return words
 
 

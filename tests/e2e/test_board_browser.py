@@ -94,7 +94,7 @@ def test_board_member_reads_the_measures_everywhere_and_downloads_the_report(app
                                                                             tmp_path):
     expected = _expected(app_server)
     assert expected, "the demo's Voice of the Child has measures"
-    for label, _, figures, change in expected:
+    for _label, _, figures, change in expected:
         assert "Feb 2016: " in figures and "Feb 2017: " in figures and "fewer than 10" not in figures, figures
         assert CHANGE.fullmatch(change), change
 

@@ -36,7 +36,7 @@ def wait_text(page, text: str, timeout: float = 15.0) -> None:
 
 def pick(page, key: str, option: str) -> None:
     """Choose `option` in the selectbox with widget key `key` (retried: a re-run can redraw it mid-click)."""
-    for attempt in range(3):
+    for _attempt in range(3):
         wait_idle(page)
         page.locator(f".st-key-{key} [data-testid='stSelectbox']").click()
         choice = page.get_by_role("option", name=option, exact=True)

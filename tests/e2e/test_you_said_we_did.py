@@ -43,13 +43,15 @@ def _publish_items(database_url: str) -> dict[str, str]:
         if session.scalars(select(Group).where(Group.code == "E2EHILL")).first() is None:
             session.add(Group(code="E2EHILL", name="Hill Academy (test)"))
             session.flush()
-        shown = yswd.create_item(session, Actor("e2e", frozenset({"facilitator"})), you_said=words["published"], raised_at=date(2020, 2, 10), priority_ids=["mental_health"], audience="ypag",
+        e2e = Actor("e2e", frozenset({"facilitator"}))
+        shown = yswd.create_item(session, e2e, you_said=words["published"], raised_at=date(2020, 2, 10),
+                                 priority_ids=["mental_health"], audience="ypag",
                                  we_did=words["we_did"], status="done", responded_at=date(2020, 3, 2))
-        yswd.publish_item(session, Actor("e2e", frozenset({"facilitator"})), shown.id)
-        school = yswd.create_item(session, Actor("e2e", frozenset({"facilitator"})), you_said=words["group"], raised_at=date(2020, 2, 10),
+        yswd.publish_item(session, e2e, shown.id)
+        school = yswd.create_item(session, e2e, you_said=words["group"], raised_at=date(2020, 2, 10),
                                   audience="E2EHILL", we_did="We moved them to Year 5.")
-        yswd.publish_item(session, Actor("e2e", frozenset({"facilitator"})), school.id)
-        yswd.create_item(session, Actor("e2e", frozenset({"facilitator"})), you_said=words["unpublished"], raised_at=date(2020, 2, 10),
+        yswd.publish_item(session, e2e, school.id)
+        yswd.create_item(session, e2e, you_said=words["unpublished"], raised_at=date(2020, 2, 10),
                          we_did="Not ready")
     return words
 

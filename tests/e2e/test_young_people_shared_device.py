@@ -93,9 +93,12 @@ def help_in_view(page, where: str) -> None:
             return {href: a.getAttribute('href'), top: r.top, bottom: r.bottom, onTop: a.contains(hit)};
         });
         const barBox = bar.getBoundingClientRect();
-        const content = [...document.querySelectorAll("[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']")]
-            .filter(el => !bar.contains(el) && !el.closest('.st-key-help-bar') && el.getBoundingClientRect().height > 0);
-        return {links, barBottom: barBox.bottom, firstContentTop: content.length ? content[0].getBoundingClientRect().top : null,
+        const content = [...document.querySelectorAll(
+                "[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']")]
+            .filter(el => !bar.contains(el) && !el.closest('.st-key-help-bar')
+                          && el.getBoundingClientRect().height > 0);
+        return {links, barBottom: barBox.bottom,
+                firstContentTop: content.length ? content[0].getBoundingClientRect().top : null,
                 height: window.innerHeight};
     }""")
     assert found, f"{where}: no help bar"

@@ -86,5 +86,6 @@ def test_invalid_carries_every_problem():
                 Problem("plan.yaml", 7, None, "yaml_alias", "aliases are not allowed")]
     err = DefinitionError(problems)
     assert isinstance(err, Invalid) and err.problems == tuple(problems)
-    assert str(err) == "plan.yaml, line 3, field periods[0].id: id is missing\nplan.yaml, line 7: aliases are not allowed"
+    assert str(err) == ("plan.yaml, line 3, field periods[0].id: id is missing\n"
+                        "plan.yaml, line 7: aliases are not allowed")
     assert (err.file, err.line, err.code, err.message) == ("plan.yaml", 3, "missing", "id is missing")

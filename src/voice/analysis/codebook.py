@@ -85,11 +85,11 @@ class _Matcher:
                     continue
                 (kind, text), rest = elements[0], elements[1:]
                 if rest:
-                    table = self.phrase_words if kind == "w" else self.phrase_stems
-                    table.setdefault(text, []).append((rest, index, veto))
+                    phrases = self.phrase_words if kind == "w" else self.phrase_stems
+                    phrases.setdefault(text, []).append((rest, index, veto))
                 else:
-                    table = self.words if kind == "w" else self.stems
-                    table.setdefault(text, []).append((index, veto))
+                    single = self.words if kind == "w" else self.stems
+                    single.setdefault(text, []).append((index, veto))
         self.stem_lengths = sorted({len(s) for s in self.stems} | {len(s) for s in self.phrase_stems})
 
     def match(self, tokens: Sequence[str]) -> tuple[dict[int, list[int]], set[int]]:
@@ -227,7 +227,8 @@ def scalar_text(node: yaml.Node, source: str, field_name: str, *, allow_empty: b
     return value
 
 
-def text_list(node: yaml.Node, source: str, field_name: str, what: str, *, single_words: bool = False) -> tuple[str, ...]:
+def text_list(node: yaml.Node, source: str, field_name: str, what: str, *,
+              single_words: bool = False) -> tuple[str, ...]:
     if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
         return ()
     if not isinstance(node, yaml.SequenceNode):
@@ -283,8 +284,10 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
                                   f"'{theme_id}' is already used by themes[{seen[theme_id]}]")
         seen[theme_id] = i
 
-        def lst(name: str, what: str, single: bool = False) -> tuple[str, ...]:
-            return text_list(items[name][1], source, f"{where}.{name}", what, single_words=single) if name in items else ()
+        def lst(name: str, what: str, single: bool = False, items=items, where=where) -> tuple[str, ...]:
+            if name not in items:
+                return ()
+            return text_list(items[name][1], source, f"{where}.{name}", what, single_words=single)
 
         priorities = lst("priorities", "priority ids")
         for j, p in enumerate(priorities):
@@ -302,7 +305,8 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
             priorities=priorities,
         )
         if not theme.words and not theme.phrases:
-            raise DefinitionError(source, node_line(tnode), f"{where}.words", "a theme needs at least one word or phrase")
+            raise DefinitionError(source, node_line(tnode), f"{where}.words",
+                                  "a theme needs at least one word or phrase")
         themes.append(theme)
     return Codebook(themes=tuple(themes), version=_content_version(_codebook_data(themes)), source=source)
 

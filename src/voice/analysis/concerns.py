@@ -29,7 +29,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voice.analysis import DefinitionError
 from voice.analysis.codebook import (
@@ -203,7 +203,7 @@ class _Index:
                  sets: dict[str, tuple[str, ...]]):
         self.single_words: dict[str, list[tuple[str, str]]] = {}
         self.single_stems: dict[str, list[tuple[str, str]]] = {}
-        by_key: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        by_key: dict[tuple[str, str], list[tuple[str, str, str, frozenset | None]]] = {}
         for kind, name, pattern in labelled:
             for piece in self._split(pattern, sets):
                 if self._single(kind, name, piece):
@@ -227,7 +227,7 @@ class _Index:
                 group = (kind, name if kind in ("set", "stance") else "")
                 groups.setdefault(group, []).append((kind, name, body, second))
             compiled = []
-            for kind, members in groups.items():
+            for members in groups.values():
                 # Longest alternatives first within a kind, so "my little brother" beats "my".
                 members.sort(key=lambda m: -len(m[2]))
                 labels = tuple((k, n) for k, n, _, _ in members)
@@ -235,12 +235,13 @@ class _Index:
                 # The words that can come second: most multi-word patterns need a given next word,
                 # so the regex is skipped when the next word is not one of them (None: any word).
                 seconds = [m[3] for m in members]
-                second = None if any(x is None for x in seconds) else frozenset().union(*seconds)
+                second = (None if any(x is None for x in seconds)
+                          else frozenset().union(*(x for x in seconds if x is not None)))
                 compiled.append((regex, labels, second))
             (self.words if key_kind == "w" else self.stems)[key] = compiled
         for table in (self.single_words, self.single_stems):
-            for key, labels in table.items():
-                table[key] = list(dict.fromkeys(labels))
+            for key, found in table.items():
+                table[key] = list(dict.fromkeys(found))
         self.stem_lengths = tuple(sorted({len(s) for s in self.stems} | {len(s) for s in self.single_stems}))
         self._cache: dict[str, tuple[tuple, tuple]] = {}
 
@@ -492,21 +493,23 @@ def _check_pattern(pattern: str, source: str, line: int, where: str, set_names: 
     for word in pattern.split():
         ref = re.fullmatch(r"\{(.*)\}", word)
         if ref and ref.group(1) not in set_names:
-            raise DefinitionError(source, line, where,
-                                  f"unknown set {{{ref.group(1)}}} (sets defined: {', '.join(sorted(set_names)) or 'none'})")
+            defined = ", ".join(sorted(set_names)) or "none"
+            raise DefinitionError(source, line, where, f"unknown set {{{ref.group(1)}}} (sets defined: {defined})")
     if all(w == _GAP for w in pattern.split()):
         raise DefinitionError(source, line, where, "a pattern needs a word")
 
 
 def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | None" = None, *,
-                  theme_model: "LinearModel | None" = None, sentiment_model: "LinearModel | None" = None) -> ConcernLexicon:
+                  theme_model: "LinearModel | None" = None,
+                  sentiment_model: "LinearModel | None" = None) -> ConcernLexicon:
     """Build a lexicon from YAML text; `model` (optional) is the learned backstop joined to its rules, and
     `theme_model`/`sentiment_model` the learned theme and sentiment models read beside it."""
     root = compose_yaml(text, source)
     top = mapping_items(root, source, None)
     for name, (key, _) in top.items():
         if name not in _SECTIONS:
-            raise DefinitionError(source, node_line(key), name, "unknown setting (expected: " + ", ".join(_SECTIONS) + ")")
+            raise DefinitionError(source, node_line(key), name,
+                                  "unknown setting (expected: " + ", ".join(_SECTIONS) + ")")
     if "categories" not in top:
         raise DefinitionError(source, node_line(root), "categories", "is missing")
 
@@ -514,7 +517,8 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
     if "sets" in top:
         for name, (key, value) in mapping_items(top["sets"][1], source, "sets").items():
             if not _SET_NAME.match(name):
-                raise DefinitionError(source, node_line(key), f"sets.{name}", "set names are lower case letters, digits and _")
+                raise DefinitionError(source, node_line(key), f"sets.{name}",
+                                      "set names are lower case letters, digits and _")
             entries = text_list(value, source, f"sets.{name}", "words or phrases")
             if not entries:
                 raise DefinitionError(source, node_line(value), f"sets.{name}", "must not be empty")
@@ -548,8 +552,8 @@ def parse_lexicon(text: str, source: str = "<lexicon>", model: "ConcernModel | N
             _check_pattern(cue, source, node_line(value.value[i]), f"{where}[{i}]", set_names)
         stance.append((name, cues))
 
-    data = {"sets": {n: list(e) for n, e in sets}, "safe_phrases": list(safe),
-            "categories": [[c, p] for c, p in patterns]}
+    data: dict[str, Any] = {"sets": {n: list(e) for n, e in sets}, "safe_phrases": list(safe),
+                            "categories": [[c, p] for c, p in patterns]}
     if topics or frames or stance:  # older lexicons keep their version
         data.update({"topics": [[c, p] for c, p in topics], "frames": [[c, list(n)] for c, n in frames],
                      "stance": {n: list(c) for n, c in stance}})

@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:
+    from voice.analysis.pipeline import Analysis
 
 __all__ = ["Example", "Figures", "evaluate", "read_jsonl", "format_figures"]
 
@@ -76,7 +79,7 @@ class Figures:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def evaluate(examples: Iterable[Example], analyse: Callable[[str], object]) -> Figures:
+def evaluate(examples: Iterable[Example], analyse: Callable[[str], Analysis]) -> Figures:
     """Score `analyse(text) -> Analysis` (themes, sentiment, concern) against labelled examples."""
     c: dict[str, int] = dict.fromkeys(Figures.__dataclass_fields__, 0)
     for ex in examples:

@@ -105,7 +105,8 @@ def sentiment_corrections(session: Session, actor: Actor, answer_ids: list[int])
         for answer_id, label in session.execute(
                 select(AnalysisExample.answer_id, AnalysisExample.sentiment).where(
                     AnalysisExample.kind == EXAMPLE_SENTIMENT, AnalysisExample.answer_id.in_(answer_ids[i:i + 500]))):
-            out[answer_id] = label
+            if label is not None:  # (a sentiment example always has one)
+                out[answer_id] = label
     return out
 
 
@@ -132,7 +133,8 @@ def kept_examples(session: Session, actor: Actor) -> dict[str, list[Example]]:
     out["sentiment"] = [Example(text, sentiment=label) for text, label in rows if text]
     reviewed = session.execute(select(Answer.id, Answer.text, TextAnalysis.theme_ids)
                                .join(TextAnalysis, TextAnalysis.answer_id == Answer.id)
-                               .where(visible_to_facilitators(), exists().where(ThemeReview.answer_id == Answer.id))).all()
+                               .where(visible_to_facilitators(),
+                                      exists().where(ThemeReview.answer_id == Answer.id))).all()
     decisions: dict[int, dict[str, str]] = {}
     ids = [r[0] for r in reviewed]
     for i in range(0, len(ids), 500):

@@ -121,7 +121,8 @@ def length_feature(n_words: int) -> str:
     return "len:" + next((name for limit, name in _LENGTHS if n_words <= limit), "5")
 
 
-def theme_features(base: set[str], n_words: int, concern_categories: Iterable[str], concern_by_model: bool) -> list[str]:
+def theme_features(base: set[str], n_words: int, concern_categories: Iterable[str],
+                   concern_by_model: bool) -> list[str]:
     """Features every theme's model reads: the answer's words and lexicon signals (`features`), its length,
     and what the concern checks decided (a self-harm disclosure is evidence for the self-harm theme).
 
@@ -138,7 +139,7 @@ def theme_features(base: set[str], n_words: int, concern_categories: Iterable[st
 def codebook_features(hits: int, first: int, n_words: int) -> tuple[str, ...]:
     """Features of one theme the codebook matched: matched at all, more than once, near the start, and
     the match crossed with the answer's length (a passing mention in a long answer is weaker)."""
-    out = ("cb", "cb" + length_feature(n_words))
+    out: tuple[str, ...] = ("cb", "cb" + length_feature(n_words))
     if hits >= 2:
         out += ("cb2",)
     if first < 4:
@@ -226,8 +227,10 @@ def linear_payload(kind: str, classes: Iterable[str], bias: Iterable[float], wei
                    options: dict | None = None, trained_on: dict | None = None, figures: dict | None = None) -> str:
     """The JSON text of a theme or sentiment model file (sorted and rounded, so the hash is stable)."""
     return json.dumps({"kind": kind, "format": 1, "classes": list(classes), "bias": [round(b, 6) for b in bias],
-                       "weights": {f: {c: round(w, 5) for c, w in sorted(ws.items())} for f, ws in sorted(weights.items())},
-                       "dense": {k: {c: round(w, 6) for c, w in sorted(v.items())} for k, v in sorted((dense or {}).items())},
+                       "weights": {f: {c: round(w, 5) for c, w in sorted(ws.items())}
+                                   for f, ws in sorted(weights.items())},
+                       "dense": {k: {c: round(w, 6) for c, w in sorted(v.items())}
+                                 for k, v in sorted((dense or {}).items())},
                        "rules": rules or {}, "options": options or {}, "trained_on": trained_on or {},
                        "cross_validated": figures or {}},
                       ensure_ascii=False, indent=0, sort_keys=True) + "\n"

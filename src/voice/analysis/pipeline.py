@@ -226,11 +226,12 @@ def analyse_many(texts: Iterable[str], codebook: Codebook, lexicon: ConcernLexic
         store = cache
     else:
         key = (codebook.version, lexicon.version, id(codebook), id(lexicon))
-        store = _caches.get(key)
-        if store is None:
+        known = _caches.get(key)
+        if known is None:
             if len(_caches) > 8:  # old definition versions are not needed again
                 _caches.clear()
-            store = _caches[key] = AnalysisCache(codebook, lexicon)
+            known = _caches[key] = AnalysisCache(codebook, lexicon)
+        store = known
     results = store._results
     get = store.get
     out = []

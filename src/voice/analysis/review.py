@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import Text, and_, cast, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -240,9 +240,9 @@ def review_answer(session: Session, actor: Actor, answer_id: int, themes: Iterab
     wanted.update({t: ADDED for t in chosen if t not in auto})
     existing = {r.theme_id: r for r in session.scalars(select(ThemeReview).where(ThemeReview.answer_id == answer_id))}
     at = now or utcnow()
-    for theme_id, review in existing.items():
+    for theme_id, old in existing.items():
         if theme_id not in wanted:
-            session.delete(review)
+            session.delete(old)
     for theme_id, decision in wanted.items():
         review = existing.get(theme_id)
         if review is None:
@@ -281,7 +281,8 @@ def accept_suggested(session: Session, actor: Actor, answer_ids: Iterable[int],
     rows = session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme_ids)
                            .join(Answer, Answer.id == TextAnalysis.answer_id)
                            .where(TextAnalysis.answer_id.in_(ids), visible_to_facilitators())).all() if ids else []
-    reviewed = set(session.scalars(select(ThemeReview.answer_id).where(ThemeReview.answer_id.in_(ids)))) if ids else set()
+    reviewed = (set(session.scalars(select(ThemeReview.answer_id).where(ThemeReview.answer_id.in_(ids))))
+                if ids else set())
     accepted, already, none = [], 0, 0
     for answer_id, auto in rows:
         themes = [t for t in (auto or []) if t in known]
@@ -400,7 +401,7 @@ def uncovered(session: Session, actor: Actor, survey_id: str | None = None, top:
     return uncovered_terms(texts, codebook, top=top)
 
 
-def filter_choices(session: Session, actor: Actor) -> dict[str, list]:
+def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
     """Surveys, campaign names and themes for the workspace filters."""
     require(actor, FACILITATOR)
     surveys = session.execute(select(SurveyRecord.id, SurveyRecord.title).order_by(SurveyRecord.id)).all()

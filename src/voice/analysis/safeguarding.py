@@ -261,7 +261,7 @@ def _context(session: Session, response: Response | None, raised_answers: set[in
     if response is None:
         return ()
     try:
-        survey = survey_of_version(session.get(SurveyVersion, response.survey_version_id))
+        survey = survey_of_version(session.get_one(SurveyVersion, response.survey_version_id))
     except Exception:  # a version that no longer parses: still show the answers, by question id
         survey = None
     by_question: dict[str, list] = {}
@@ -344,7 +344,8 @@ def open_item(session: Session, actor: Actor, item_id: int, now: datetime | None
         Answer.id.in_([i.answer_id for i in item.indicators if i.answer_id is not None]))).all())
     indicators = tuple(
         IndicatorView(i.kind, tuple(i.categories or ()), i.question_id, i.question_label, i.option_label,
-                      texts.get(i.answer_id) if i.kind == INDICATOR_TEXT else None, tuple(i.matches or ()), i.why,
+                      texts.get(i.answer_id) if i.kind == INDICATOR_TEXT and i.answer_id is not None else None,
+                      tuple(i.matches or ()), i.why,
                       i.created_at)
         for i in item.indicators)
     raised = {i.answer_id for i in item.indicators if i.answer_id is not None}

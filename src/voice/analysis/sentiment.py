@@ -68,7 +68,7 @@ YOUTH_TERMS: dict[str, float] = {
     "hacked": -0.5, "embarrassed": -0.4, "fake account": -0.4, "unsafe": -0.6, "uncomfortable": -0.2,
     "rubbish": -0.6, "crap": -0.6, "shit": -0.6, "sucks|sucked": -0.6, "waste of time": -0.6,
     "pointless": -0.4, "ruin*": -0.5, "miss|missed|missing": -0.4, "lost": -0.3, "died": -0.5,
-    "rough": -0.3, "hard": -0.1, "difficult": -0.3, "tired": -0.1,
+    "rough": -0.3, "hard": -0.3, "difficult": -0.3, "tired": -0.1,
     "got|getting worse": -0.4, "worse": -0.1, "shout|shouts|shouting|shouted": -0.5,
     "argue|argues|arguing": -0.4, "wait*": -0.1, "ages": -0.2, "too long": -0.5, "waiting list": -0.3,
     "no one|nobody to talk to": -0.6, "nothing to do": -0.5, "nothing for": -0.5,
@@ -83,9 +83,9 @@ YOUTH_TERMS: dict[str, float] = {
     # complaints in everyday words (flipped when negated: "doesn't help", "nobody gives a say")
     "help": 0.3, "fair": 0.3, "why do|does|should we|i have to": -0.4, "cringe": -0.4, "awkward": -0.3,
     "creepy": -0.5, "dodgy": -0.4, "sketchy": -0.4, "useless": -0.5, "waste": -0.4, "too much": -0.3,
-    "a lot": -0.1, "has been a lot": -0.4, "is a lot": -0.3, "hard": -0.3, "harder": -0.3, "drama": -0.3,
-    "fomo": -0.3, "low": -0.3, "dark": -0.3, "scary": -0.4, "annoyed": -0.4, "sick of": -0.5, "fed up": -0.5,
-    "overwhelmed": -0.5, "unsafe": -0.6, "smoking": -0.2, "never": -0.1, "no one|nobody": -0.2,
+    "a lot": -0.1, "has been a lot": -0.4, "is a lot": -0.3, "harder": -0.3, "drama": -0.3,
+    "fomo": -0.3, "low": -0.3, "dark": -0.3, "annoyed": -0.4, "sick of": -0.5, "fed up": -0.5,
+    "overwhelmed": -0.5, "smoking": -0.2, "never": -0.1, "no one|nobody": -0.2,
     "safer": 0.3, "sound": 0.2, "the best": 0.5, "love it": 0.5, "class": 0.0, "made my day": 0.6,
     "grateful": 0.5, "happier": 0.4, "amazing": 0.5, "brilliant": 0.5,
     # zero weight: consumes a phrase so its words are not read on their own

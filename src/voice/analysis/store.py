@@ -27,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -240,7 +240,8 @@ def _insert_ignoring_duplicates(session: Session, model, rows: list[dict]) -> in
     """Insert rows; a row another session inserted first (same unique key) is skipped, not an error."""
     if not rows:
         return 0
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
+    dialect_insert: Callable[..., Any]  # either dialect's insert (both have on_conflict_do_nothing)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     elif dialect == "sqlite":
@@ -278,7 +279,7 @@ def _analyse_rows(session: Session, pending: list, codebook: Codebook, lexicon: 
     cache = AnalysisCache(codebook, lexicon)
     now = utcnow()
     rows, flags = [], []
-    for answer_id, text, response_id, survey_id in pending:
+    for answer_id, text, response_id, _survey_id in pending:
         h = hashes[answer_id]
         result = known.get(h)
         if result is None or (result["concern_flag"] and result["_matches"] is None):
@@ -335,7 +336,7 @@ def _recode(session: Session, old_version: str, codebook: Codebook, lexicon: Con
             .where(TextAnalysis.codebook_version == old_version))
     done = 0
     if not affected:  # only names or descriptions changed: no answer's themes can change
-        n = session.execute(update(TextAnalysis).where(TextAnalysis.codebook_version == old_version)
+        n = session.execute(update(TextAnalysis).where(TextAnalysis.codebook_version == old_version)  # type: ignore[attr-defined]  # DML gives a CursorResult
                             .values(codebook_version=codebook.version)
                             .execution_options(synchronize_session=False)).rowcount or 0
         counts.restamped += n
@@ -347,7 +348,8 @@ def _recode(session: Session, old_version: str, codebook: Codebook, lexicon: Con
             if not batch:
                 break
             last_id = batch[-1][0]
-            updates, by_text = [], {}
+            updates: list[dict] = []
+            by_text: dict[str, tuple[str, ...]] = {}
             for ta_id, theme_ids, text in batch:
                 kept = [t for t in (theme_ids or []) if t not in affected and t in order]
                 hit = by_text.get(text)
@@ -380,7 +382,7 @@ def analyse_new_answers(session: Session, progress: Progress | None = None, *, c
 
     # 1. Results made with another lexicon: concerns may differ, so the whole pipeline runs again.
     #    Existing safeguarding items stay (an item is never withdrawn automatically).
-    stale_lexicon = session.execute(delete(TextAnalysis).where(TextAnalysis.lexicon_version != lexicon.version)
+    stale_lexicon = session.execute(delete(TextAnalysis).where(TextAnalysis.lexicon_version != lexicon.version)  # type: ignore[attr-defined]  # DML gives a CursorResult
                                     .execution_options(synchronize_session=False)).rowcount or 0
     if stale_lexicon:
         log.info("lexicon changed: %s answers will be analysed again", stale_lexicon)
@@ -512,7 +514,7 @@ class AnalysisWorker:
             try:
                 if job is None:
                     return
-                self._safely(lambda: self.analyse(job))
+                self._safely(functools.partial(self.analyse, job))
             finally:
                 self.jobs.task_done()
 
@@ -586,6 +588,7 @@ def _forget_after_rollback(session: Session) -> None:
 
 __all__ = [
     "AnalysisCounts", "AnalysisWorker", "CodebookEntry", "NoChange", "active_codebook", "add_theme",
-    "analyse_new_answers", "analyse_pending", "analyse_response", "analysis_worker", "check_codebook", "codebook_by_version", "codebook_history", "codebook_to_yaml",
+    "analyse_new_answers", "analyse_pending", "analyse_response", "analysis_worker", "check_codebook",
+    "codebook_by_version", "codebook_history", "codebook_to_yaml",
     "codebook_yaml", "current_lexicon", "on_submitted", "save_codebook", "seed_codebook", "text_hash",
 ]

@@ -56,7 +56,8 @@ TEXT_SPEAK: dict[str, str] = {
     "thx": "thanks", "ty": "thank you", "tho": "though", "thru": "through",
     "b4": "before", "2day": "today", "2moro": "tomorrow", "2nite": "tonight", "l8r": "later", "l8": "late",
     "m8": "mate", "m8s": "mates", "gud": "good", "gd": "good", "gr8t": "great",
-    "wen": "when", "wiv": "with", "wud": "would", "wld": "would", "cud": "could", "shud": "should", "wat": "what", "wot": "what", "abt": "about",
+    "wen": "when", "wiv": "with", "wud": "would", "wld": "would", "cud": "could", "shud": "should",
+    "wat": "what", "wot": "what", "abt": "about",
     "hw": "homework", "skl": "school", "skool": "school", "teachr": "teacher",
     "bf": "boyfriend", "gf": "girlfriend", "bff": "best friend",
     "txt": "text", "txts": "texts", "msg": "message", "msgs": "messages", "msged": "messaged",
@@ -120,7 +121,8 @@ _NON_ANSWERS = {
 }
 
 # Words that do not change a non-answer: "idk really", "not sure tbh".
-_FILLERS = {"really", "to", "be", "honest", "honestly", "lol", "tbh", "ngl", "not going to lie", "just", "like", "um", "hmm"}
+_FILLERS = {"really", "to", "be", "honest", "honestly", "lol", "tbh", "ngl", "not going to lie", "just", "like", "um",
+            "hmm"}
 
 
 def is_non_answer(words: list[str]) -> bool:

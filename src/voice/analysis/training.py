@@ -57,7 +57,8 @@ def writer_of(path: Path) -> str:
 def _tsv(path: Path) -> list[tuple[str, str]]:
     with open(path, encoding="utf-8") as handle:
         next(handle)
-        return [tuple((line.rstrip("\n") + "\t").split("\t")[:2]) for line in handle if line.strip()]
+        pairs = [(line.rstrip("\n") + "\t").split("\t")[:2] for line in handle if line.strip()]
+    return [(text, label) for text, label in pairs]
 
 
 def tuning_items(root: Path = FIXTURES) -> list[Item]:
@@ -201,7 +202,7 @@ def held_out_binary(rows: Sequence[set[str]], y: np.ndarray, groups: dict[str, l
                     **fit) -> np.ndarray:
     """Each group's probabilities from a model trained on the other groups (rows outside train_mask never train)."""
     p = np.zeros(len(rows))
-    for name, idx in groups.items():
+    for idx in groups.values():
         held = set(idx)
         train = [i for i in range(len(rows)) if i not in held and train_mask[i]]
         weights, bias = binary_model([rows[i] for i in train], y[train], **fit)

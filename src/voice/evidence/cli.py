@@ -1,4 +1,5 @@
-"""`voice priorities import FILE.yaml [--replace]` and `voice yswd sheet --campaign NAME|--group CODE --out FILE.pdf`."""
+"""`voice priorities import FILE.yaml [--replace]` and
+`voice yswd sheet --campaign NAME|--group CODE --out FILE.pdf`."""
 
 from __future__ import annotations
 

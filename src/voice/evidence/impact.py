@@ -77,7 +77,7 @@ def figure(count: int | None, base: int | None, campaign: str = "", wave: str = 
         raise ValueError(f"count {count} and base {base} do not make a percentage")
     if not hidden and base == 0:
         return MeasureFigure(campaign, wave or campaign, title or campaign, 0, 0, None, False)
-    if hidden or figure_hidden(count, base):
+    if hidden or count is None or base is None or figure_hidden(count, base):
         return MeasureFigure(campaign, wave or campaign, title or campaign, None, None, None, True)
     return MeasureFigure(campaign, wave or campaign, title or campaign, count, base, percentage(count, base), False)
 
@@ -220,7 +220,7 @@ def wave_figure(session: Session, survey_id: str, question_id: str, option_ids: 
     base = next((r.base for r in rows if r.base is not None), None)
     # Any hidden part hides the sum (the sum with a hidden part would give it back).
     hidden = not chosen or any(r.suppressed for r in chosen) or base is None
-    count = None if hidden else sum(r.count for r in chosen)
+    count = None if hidden else sum(r.count or 0 for r in chosen)  # (a shown row has its count)
     return figure(count, base, campaign.name, wave, title, hidden=hidden and base != 0)
 
 

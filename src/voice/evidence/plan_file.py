@@ -191,9 +191,10 @@ def parse_plan(text: str, source: str = "<plan>") -> PlanSpec:
     seen: dict[str, int] = {}
     for i, pnode in enumerate(reader.sequence(top, "priorities", "", required=True)):
         where = f"priorities[{i}]"
-        fields = reader.mapping(pnode, where, PRIORITY_KEYS)
-        if fields is None:
+        found = reader.mapping(pnode, where, PRIORITY_KEYS)
+        if found is None:
             continue
+        fields = found
         key = reader.text(fields, "key", where)
         if key and not KEY_RE.match(key):
             reader.problem(fields["key"], f"{where}.key",
@@ -222,7 +223,7 @@ def parse_plan(text: str, source: str = "<plan>") -> PlanSpec:
                                        owner=reader.text(fields, "owner", where, required=False),
                                        outcomes=tuple(outcomes), actions=tuple(actions),
                                        measures=tuple(m for m in measures if m)))
-    if reader.problems:
+    if reader.problems or starts is None or ends is None:  # (a missing date is one of the problems)
         raise PlanFileError(reader.problems)
     return PlanSpec(period_id=period_id, title=title, starts=starts, ends=ends, is_current=current,
                     priorities=tuple(priorities), source=source)

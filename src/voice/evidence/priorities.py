@@ -186,7 +186,7 @@ def find_priority(session: Session, key: str, period_id: str | None = None) -> P
     return priority
 
 
-def check_priority_keys(session: Session, period_id: str, keys: Iterable[str]) -> list[str]:
+def check_priority_keys(session: Session, period_id: str | None, keys: Iterable[str]) -> list[str]:
     """The keys, de-duplicated in order, if each names a priority of `period_id`; else EvidenceRefused."""
     own = set(session.scalars(select(Priority.key).where(Priority.period_id == period_id)))
     out: list[str] = []
@@ -198,7 +198,7 @@ def check_priority_keys(session: Session, period_id: str, keys: Iterable[str]) -
     return out
 
 
-def _unknown_key_message(session: Session, key: str, period_id: str) -> str:
+def _unknown_key_message(session: Session, key: str, period_id: str | None) -> str:
     own = list(session.scalars(select(Priority.key).where(Priority.period_id == period_id).order_by(Priority.position)))
     elsewhere = list(session.scalars(select(Priority.period_id).where(Priority.key == key)))
     choose = f"Choose one of the {period_id} priorities: {', '.join(own) or 'none loaded'}."
@@ -263,7 +263,8 @@ def update_action(session: Session, actor: Actor, action_id: int, **columns: str
         raise EvidenceNotFound(f"There is no action with id {action_id}.")
     values = _action_values(columns)
     if "what" in values and not values["what"]:
-        raise EvidenceRefused('An action needs its "What are we going to do?". To remove the action, delete it instead.')
+        raise EvidenceRefused('An action needs its "What are we going to do?". '
+                              'To remove the action, delete it instead.')
     for name, value in values.items():
         setattr(action, name, value)
     action.updated_by, action.updated_at = actor.username, utcnow()
@@ -275,7 +276,8 @@ def update_action(session: Session, actor: Actor, action_id: int, **columns: str
 def _action_values(columns: dict[str, str]) -> dict[str, str]:
     unknown = set(columns) - set(ACTION_FIELDS)
     if unknown:
-        raise EvidenceRefused(f"Actions have the plan's columns only ({', '.join(ACTION_FIELDS)}), not {', '.join(unknown)}.")
+        raise EvidenceRefused(f"Actions have the plan's columns only ({', '.join(ACTION_FIELDS)}), "
+                              f"not {', '.join(unknown)}.")
     return {k: clean_text(v) for k, v in columns.items()}
 
 
@@ -367,14 +369,16 @@ def _check_question(session: Session, survey_id: str, question_id: str, options:
     question = survey.question(question_id)
     if question is None or not question.is_closed:
         closed = ", ".join(q.id for q in survey.questions if q.is_closed)
-        raise EvidenceRefused(f"'{question_id}' is not a question with answers to count in {survey_id}. Choose one of: {closed}.")
+        raise EvidenceRefused(f"'{question_id}' is not a question with answers to count in {survey_id}. "
+                      f"Choose one of: {closed}.")
     missing = [o for o in options if question.option(o) is None]
     if missing:
         raise EvidenceRefused(f"{question_id} has no answer {', '.join(missing)}. Its answers: "
                       f"{', '.join(o.id for o in question.options)}.")
     if question.type == "multi" and len(options) > 1:
         # One person can tick several: adding counts would count them twice.
-        raise EvidenceRefused("For a tick-all-that-apply question a measure counts one answer. Make one measure per answer.")
+        raise EvidenceRefused("For a tick-all-that-apply question a measure counts one answer. "
+                              "Make one measure per answer.")
 
 
 def measures_of(session: Session, priority_id: int) -> list[MeasureInfo]:

@@ -119,8 +119,8 @@ def _view(q: Quote) -> QuoteView:
 
 
 def has_quote_consent(session: Session, response_id: int) -> bool:
-    return session.scalar(select(func.count()).select_from(Answer).where(
-        Answer.response_id == response_id, Answer.question_id == CONSENT_QUESTION, Answer.option_id == "yes")) > 0
+    return (session.scalar(select(func.count()).select_from(Answer).where(
+        Answer.response_id == response_id, Answer.question_id == CONSENT_QUESTION, Answer.option_id == "yes")) or 0) > 0
 
 
 def _consent():
@@ -197,7 +197,7 @@ def _option_label(session: Session, response: Response, question_id: str) -> str
                                                            Answer.question_id == question_id))
     if not option:
         return None
-    survey = survey_of_version(session.get(SurveyVersion, response.survey_version_id))
+    survey = survey_of_version(session.get_one(SurveyVersion, response.survey_version_id))
     question = survey.question(question_id)
     for o in (question.options if question else ()):
         if o.id == option:
@@ -231,12 +231,13 @@ def attribution_for(session: Session, response: Response) -> str:
                                                          Answer.question_id == "age"))
         if age is not None:
             parts.append(f"age {int(age)}")
-        if group.type in ("school", "college"):
+        if group is not None and group.type in ("school", "college"):  # detail_allowed: never None here
             parts.append(group.name)
     if campaign is not None and campaign.title and not campaign.is_default:
         parts.append(campaign.title)
     else:
-        parts.append(" ".join(p for p in ((survey.title if survey else response.survey_id), _year_of(campaign, response)) if p))
+        title = survey.title if survey else response.survey_id
+        parts.append(" ".join(p for p in (title, _year_of(campaign, response)) if p))
     return ", ".join(parts)
 
 
@@ -278,7 +279,7 @@ def make_quote(session: Session, actor: Actor, answer_id: int, theme_ids: Iterab
     existing = session.scalars(select(Quote).where(Quote.answer_id == answer_id)).first()
     if existing is not None:
         return _view(existing)
-    result = redact(answer.text.strip(), places=_places(session))
+    result = redact((answer.text or "").strip(), places=_places(session))
     text = result.text[:MAX_QUOTE_CHARS]
     if theme_ids is None:
         auto = session.scalar(select(TextAnalysis.theme_ids).where(TextAnalysis.answer_id == answer_id)) or []
@@ -472,7 +473,8 @@ def list_quotes(session: Session, actor: Actor, status: str | None = None) -> li
     return [_view(q) for q in session.scalars(query)]
 
 
-def approved_quotes(session: Session, priority_id: str | None = None, theme_id: str | None = None) -> list[ApprovedQuote]:
+def approved_quotes(session: Session, priority_id: str | None = None,
+                    theme_id: str | None = None) -> list[ApprovedQuote]:
     """Approved quotes only, newest approval first: the one way other code (priorities, reports) reads quotes."""
     query = (select(Quote).where(Quote.status == QUOTE_APPROVED, ~withheld(Quote.answer_id, Quote.response_id))
              .order_by(Quote.approved_at.desc(), Quote.id.desc()))

@@ -173,7 +173,8 @@ def delete_item(session: Session, actor: Actor, item_id: int) -> None:
     if item is None:
         return
     if item.published:
-        raise EvidenceRefused("This item is published. Unpublish it first, so young people are not left with a broken link.")
+        raise EvidenceRefused("This item is published. Unpublish it first, so young people are not left with "
+                              "a broken link.")
     session.delete(item)
     session.flush()
     record(session, actor, "yswd_deleted", "yswd_item", item_id)
@@ -274,7 +275,8 @@ def _themes(theme_ids: Iterable[str], codebook) -> list[str]:
     ids = list(dict.fromkeys(theme_ids))
     unknown = [t for t in ids if t not in known]
     if unknown:
-        raise EvidenceRefused(f"Theme {', '.join(unknown)} is not in the codebook. Themes: {', '.join(known) or 'none'}.")
+        raise EvidenceRefused(f"Theme {', '.join(unknown)} is not in the codebook. "
+                              f"Themes: {', '.join(known) or 'none'}.")
     return ids
 
 
@@ -312,14 +314,15 @@ def _views(session: Session, items: list[YouSaidWeDid], today: date | None = Non
         Quote.id.in_(quote_ids), Quote.status == QUOTE_APPROVED,
         ~withheld(Quote.answer_id, Quote.response_id)))} if quote_ids else {}
     group_ids = {i.group_id for i in items if i.group_id}
-    groups = dict(session.execute(select(Group.id, Group.code).where(Group.id.in_(group_ids))).all()) if group_ids else {}
+    groups = (dict(session.execute(select(Group.id, Group.code).where(Group.id.in_(group_ids))).all())
+              if group_ids else {})
     return [ItemView(
         id=i.id, period_id=i.period_id, you_said=i.you_said, we_did=i.we_did, status=i.status,
         status_words=STATUS_WORDS.get(i.status, i.status), not_possible_reason=i.not_possible_reason,
         figures=i.figures, agency=i.agency, owner=i.owner, raised_at=i.raised_at, responded_at=i.responded_at,
         due=i.due, days_waiting=days_waiting(i.raised_at, i.responded_at, today),
         waiting_words=waiting_words(i.raised_at, i.responded_at, today), audience=i.audience,
-        campaign=i.campaign, group=groups.get(i.group_id),
+        campaign=i.campaign, group=groups.get(i.group_id) if i.group_id is not None else None,
         theme_ids=tuple(i.theme_ids or ()), priority_ids=tuple(i.priority_ids or ()),
         quote_ids=tuple(i.quote_ids or ()),
         quotes=tuple(QuoteShown(q.id, q.text, q.attribution) for qid in (i.quote_ids or []) if (q := quotes.get(qid))),

@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator, Union
+from typing import IO, Iterator, Union, cast
 
 from voice.errors import Invalid
 
@@ -63,7 +63,7 @@ def open_text(source: Source) -> tuple[IO[str], bool]:
     if isinstance(source, io.TextIOBase):
         return source, False
     # A binary stream (e.g. an upload): decode it ourselves.
-    return io.TextIOWrapper(source, encoding="utf-8-sig", newline=""), False
+    return io.TextIOWrapper(cast(IO[bytes], source), encoding="utf-8-sig", newline=""), False
 
 
 def csv_records(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:

@@ -9,12 +9,16 @@ a flagged response only becomes a SafeguardingItem for a designated safeguarding
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice.db import utcnow
 from voice.models.base import Base
+
+if TYPE_CHECKING:  # for the relationship's annotation only; voice.models.safeguarding imports this module
+    from voice.models.safeguarding import SafeguardingIndicator
 
 # SafeguardingItem.status: new -> reviewed -> action_taken | no_action
 SG_NEW = "new"

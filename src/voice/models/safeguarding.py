@@ -17,6 +17,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice.db import utcnow
+from voice.models.analysis import SafeguardingItem
 from voice.models.base import Base
 
 INDICATOR_TEXT = "text"  # a free-text answer the concern check flagged
@@ -42,7 +43,7 @@ class SafeguardingIndicator(Base):
     why: Mapped[str] = mapped_column(Text, default="")  # for the lead, in plain words, with no answer text
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    item: Mapped["SafeguardingItem"] = relationship(back_populates="indicators")  # noqa: F821
+    item: Mapped["SafeguardingItem"] = relationship(back_populates="indicators")
 
 
 class SafeguardingScreening(Base):

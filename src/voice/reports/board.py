@@ -270,7 +270,7 @@ def board_overview(session: Session, actor: Actor, period_id: str | None = None,
         card = PriorityCard(
             id=priority.id, key=priority.key, title=priority.title, owner=priority.owner,
             outcomes=evidence.outcomes, rag=evidence.rag,
-            measures=[measure_trend(session, session.get(_Measure, m.id), period.ends) for m in evidence.measures],
+            measures=[measure_trend(session, session.get_one(_Measure, m.id), period.ends) for m in evidence.measures],
             themes=shares.ranked([t.id for t in evidence.themes], THEMES_PER_PRIORITY),
             quotes=quotes_for_priority(quotes, priority.key),
             items=list(evidence.items),
@@ -381,6 +381,8 @@ def _question_figures(session: Session, links, campaigns: Sequence[Campaign],
 def _headline(survey: Survey, survey_title: str, campaign: Campaign, wave: str, question_id: str,
               rows: list[ResultRow]) -> QuestionFigure:
     question = survey.question(question_id)
+    if question is None:  # the caller picked question_id from this survey's questions
+        raise ValueError(f"{survey.id} has no question '{question_id}'")
     labels = {o.id: tr(o.label) for o in question.options}
     yes = [r for r in rows if r.option_id == "yes"]
     shown = [r for r in rows if not r.suppressed]

@@ -17,7 +17,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Sequence, Union
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,9 @@ from voice.reports.board import BoardOverview, PriorityCard, ThemeFigure, board_
 from voice.security.access import Actor
 from voice.stats import MIN_BASE, SUPPRESSED_TEXT
 from voice.stats.suppression import GROUP_MIN_BASE
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FORMATS = {".docx": "docx", ".pdf": "pdf"}
 CHART_SCALE = 2.0  # PNG pixels per CSS pixel: sharp when printed
@@ -70,7 +73,7 @@ class Grid:
 
 @dataclass(frozen=True)
 class Chart:
-    chart: object  # an Altair chart (voice.reports.charts), drawn the same in Word and PDF
+    chart: alt.LayerChart  # from voice.reports.charts, drawn the same in Word and PDF
     caption: str = ""  # its text alternative, printed under it and set as the picture's alt text
 
 
@@ -131,14 +134,15 @@ def _summary(o: BoardOverview) -> list[Block]:
         out += _theme_blocks(o.themes)
     else:
         out.append(Para("No comments have been coded into themes for these waves yet."))
-    headline = [m for c in o.priorities for m in c.measures if m.latest is not None]
+    headline = [(m.label, m.latest) for c in o.priorities for m in c.measures if m.latest is not None]
     if headline:
         out.append(Para("Headline measures (the latest wave with enough answers):", "bold"))
-        out.append(Bullets(tuple(f"{m.label}: {m.latest.wave_text}" for m in headline)))
+        out.append(Bullets(tuple(f"{label}: {latest.wave_text}" for label, latest in headline)))
     out.append(Heading("What changed", 2))
     items = [i for c in o.priorities for i in c.items]
     unique_items = {i.id: i for i in items}.values()
-    counts = {s: sum(1 for i in unique_items if i.status == s) for s in ("done", "in_progress", "planned", "not_possible")}
+    counts = {s: sum(1 for i in unique_items if i.status == s)
+              for s in ("done", "in_progress", "planned", "not_possible")}
     out.append(Para(
         f'"You said, we did": {counts["done"]} done, {counts["in_progress"]} in progress, {counts["planned"]} '
         f'planned, {counts["not_possible"]} not possible (with the reason given to young people).'))
@@ -166,7 +170,8 @@ THEME_COLUMNS = ("Theme", "Young people", "% of those who wrote comments", "Nega
 
 def theme_table(themes: Sequence[ThemeFigure]) -> list[tuple[str, ...]]:
     """Themes with figures to show, as table rows: the same on screen and in both report formats."""
-    return [(t.name, t.young_people_text, t.percent_text, *(t.tone(s).text for s in ("negative", "neutral", "positive")))
+    return [(t.name, t.young_people_text, t.percent_text,
+             *(t.tone(s).text for s in ("negative", "neutral", "positive")))
             for t in themes if not t.suppressed]
 
 
@@ -390,7 +395,8 @@ def _pdf(blocks: Sequence[Block], progress: ProgressCallback | None) -> bytes:
     styles = getSampleStyleSheet()
     cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8, leading=10)
     head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
-    note = ParagraphStyle("note", parent=styles["BodyText"], fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+    note = ParagraphStyle("note", parent=styles["BodyText"], fontSize=8, leading=10,
+                          textColor=colors.HexColor("#444444"))
     quote = ParagraphStyle("quote", parent=styles["BodyText"], leftIndent=18, fontName="Helvetica-Oblique")
     heading = {0: styles["Title"], 1: styles["Heading1"], 2: styles["Heading2"], 3: styles["Heading3"]}
 

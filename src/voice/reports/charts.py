@@ -96,7 +96,8 @@ def bar_chart(rows: Sequence[ResultRow], option_labels: Mapping[str, str] | None
                       scale=alt.Scale(domain=series, range=list(OKABE_ITO[:len(series)])), legend=_legend(series))
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(x=_percent_axis(), y=y, yOffset=offset, color=color,
-                                  tooltip=[alt.Tooltip("series:N", title="Who"), alt.Tooltip("option:N", title="Answer"),
+                                  tooltip=[alt.Tooltip("series:N", title="Who"),
+                                           alt.Tooltip("option:N", title="Answer"),
                                            alt.Tooltip("label:N", title="Figure")])
     text = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT, color="#222222").encode(
         x=alt.X("text_at:Q", scale=alt.Scale(domain=[0, 100], nice=False)), y=y, yOffset=offset, text="label:N")

@@ -87,7 +87,7 @@ def _pdf(school: SchoolResults, out_dir: str, context: PackContext) -> str:
             f"who were asked the question and answered it (not counting 'prefer not to say'). Where a figure "
             f"comes from {SUPPRESSED_TEXT} young people it reads '{SUPPRESSED_TEXT}'."), styles["Normal"]))
     story.append(Spacer(1, 0.4 * cm))
-    figures = {}
+    figures: dict[str, list] = {}
     for f in school.figures:
         figures.setdefault(f.question_id, []).append(f)
     series_labels = {("group", school.group_code): school.group_name, (None, None): "Whole area"}
@@ -138,6 +138,8 @@ def _pdf(school: SchoolResults, out_dir: str, context: PackContext) -> str:
 
 def _work(job: tuple[SchoolResults, str]) -> tuple[str, str]:
     school, out_dir = job
+    if _context is None:  # set by _init_worker in every pool process
+        raise RuntimeError("school pack worker started without its context")
     return school.group_code, _pdf(school, out_dir, _context)
 
 

@@ -23,7 +23,7 @@ def yswd_sheet_pdf(session: Session, *, campaign: str | None = None, group: str 
     if bool(campaign) == bool(group):
         raise EvidenceRefused("Make a sheet for one campaign or one group: give --campaign NAME or --group CODE.")
     items = list_items(session, published_only=True, campaign=campaign, group=group, today=today)
-    subtitle = f"Campaign {campaign}" if campaign else f"Group {group.upper()}"
+    subtitle = f"Campaign {campaign}" if campaign else f"Group {(group or '').upper()}"
     return render_sheet(items, subtitle, today or date.today())
 
 

@@ -72,7 +72,8 @@ def clean_value(question: Question, value: Any) -> AnswerValue | None:
             raise AnswerRejected(question.id, f"'{', '.join(unknown)}' is not one of the choices for {question.id}.")
         alone = [c for c in chosen if c in question.exclusive_ids]
         if alone and len(chosen) > 1:  # "None of these" with Snapchat says two opposite things
-            label = question.option(alone[0]).label.get("en", alone[0])
+            option = question.option(alone[0])  # a valid id: checked above
+            label = option.label.get("en", alone[0]) if option else alone[0]
             raise AnswerRejected(question.id, f"“{label}” can't be ticked with other answers. "
                                               "Untick it, or untick the others.")
         return chosen
@@ -97,8 +98,12 @@ def to_rows(question: Question, value: AnswerValue) -> list[AnswerRow]:
     if question.type == "text":
         return [AnswerRow(question.id, text=str(value))]
     if question.type == "number":
+        if isinstance(value, (list, tuple)):
+            raise TypeError(f"{question.id}: a number, not {value!r}")
         return [AnswerRow(question.id, number=float(value))]
     if question.type == "multi":
+        if not isinstance(value, (list, tuple)):  # clean_value makes every multi answer a list
+            raise TypeError(f"{question.id}: a list of option ids, not {value!r}")
         return [AnswerRow(question.id, option_id=o) for o in value]
     return [AnswerRow(question.id, option_id=str(value))]
 
@@ -106,6 +111,7 @@ def to_rows(question: Question, value: AnswerValue) -> list[AnswerRow]:
 def from_rows(survey: Survey, rows: Iterable[Any]) -> dict[str, AnswerValue]:
     """Rows (anything with question_id, option_id, text, number) back to values, in option order."""
     answers: dict[str, AnswerValue] = {}
+    ticked: dict[str, list[str]] = {}  # multi answers, also in `answers` (same list) so the order of keys holds
     for row in rows:
         question = survey.question(row.question_id)
         if question is None:
@@ -115,13 +121,15 @@ def from_rows(survey: Survey, rows: Iterable[Any]) -> dict[str, AnswerValue]:
         elif question.type == "number":
             answers[question.id] = row.number
         elif question.type == "multi":
-            answers.setdefault(question.id, []).append(row.option_id)
+            if question.id not in ticked:
+                answers[question.id] = ticked[question.id] = []
+            ticked[question.id].append(row.option_id)
         else:
             answers[question.id] = row.option_id
     for question in survey.questions:
-        if question.type == "multi" and question.id in answers:
+        if question.type == "multi" and question.id in ticked:
             order = {o.id: i for i, o in enumerate(question.options)}
-            answers[question.id] = sorted(answers[question.id], key=lambda o: order.get(o, 999))
+            answers[question.id] = sorted(ticked[question.id], key=lambda o: order.get(o, 999))
     return answers
 
 
@@ -148,4 +156,4 @@ def clean_answers(survey: Survey, answers: Mapping[str, Any], question_ids: Iter
 class AnswersRejected(AnswerRejected):
     def __init__(self, problems: list[AnswerRejected]):
         super().__init__(problems[0].question_id, problems[0].message)
-        self.problems = problems
+        self.problems = tuple(problems)

@@ -9,13 +9,13 @@ then their answers with one executemany per chunk. Answers must already be clean
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping  # not typing.Mapping: its isinstance check is far slower
+from collections.abc import Mapping, Sized  # not typing's: their isinstance checks are far slower
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,9 +60,9 @@ def insert_responses(session: Session, version: SurveyVersion, campaign: Campaig
     survey = survey_of_version(version)
     kinds = {q.id: q.type for q in survey.questions}
     if total is None:
-        total = len(records) if hasattr(records, "__len__") else 0
+        total = len(records) if isinstance(records, Sized) else 0
     connection = session.connection()
-    response_table = Response.__table__
+    response_table = cast(Table, Response.__table__)  # typed as a FromClause; a mapped class's is a Table
     # No sort_by_parameter_order: SQLite would then insert one row per statement. Ids are matched
     # to rows through the (unique) resume code instead.
     insert_responses_stmt = response_table.insert().returning(response_table.c.id, response_table.c.resume_code)
@@ -107,16 +107,15 @@ def _write_answers(connection, sql: str, positional: bool, rows: list[tuple]) ->
         finally:
             cursor.close()
         return
-    if not positional:
-        rows = [dict(zip(ANSWER_COLUMNS, row)) for row in rows]
-    connection.exec_driver_sql(sql, rows)
+    connection.exec_driver_sql(sql, rows if positional else [dict(zip(ANSWER_COLUMNS, row)) for row in rows])
 
 
 def _answer_insert_sql(connection) -> tuple[str, bool]:
     """The dialect's own INSERT for answers, and whether it takes positional (tuple) parameters."""
-    compiled = Answer.__table__.insert().compile(dialect=connection.dialect, column_keys=list(ANSWER_COLUMNS))
+    compiled = cast(Table, Answer.__table__).insert().compile(dialect=connection.dialect,
+                                                              column_keys=list(ANSWER_COLUMNS))
     if compiled.positional:
-        assert tuple(compiled.positiontup) == ANSWER_COLUMNS, compiled.positiontup
+        assert tuple(compiled.positiontup or ()) == ANSWER_COLUMNS, compiled.positiontup
     return str(compiled), bool(compiled.positional)
 
 
@@ -125,11 +124,15 @@ def _answer_rows(response_id: int, kinds: Mapping[str, str], answers: Mapping[st
     for question_id, value in answers.items():
         kind = kinds[question_id]
         if kind == "multi":
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"{question_id}: a list of option ids, not {value!r}")
             for option_id in value:
                 yield (response_id, question_id, option_id, None, None)
         elif kind == "text":
             yield (response_id, question_id, "", str(value), None)
         elif kind == "number":
+            if isinstance(value, (list, tuple)):
+                raise TypeError(f"{question_id}: a number, not {value!r}")
             yield (response_id, question_id, "", None, float(value))
         else:
             yield (response_id, question_id, str(value), None, None)

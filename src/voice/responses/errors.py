@@ -19,7 +19,8 @@ class SurveyProblem(VoiceError):
 
 class UnknownGroup(SurveyProblem, NotFound):
     def __init__(self, code: str):
-        super().__init__(f"We couldn't find the group code “{code}”. Check the link or ask the adult who gave it to you.")
+        super().__init__(f"We couldn't find the group code “{code}”. "
+                         "Check the link or ask the adult who gave it to you.")
         self.code = code
 
 

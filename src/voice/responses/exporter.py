@@ -75,7 +75,7 @@ def export_columns(session: Session, survey_id: str, campaign_id: int | None = N
     record = session.get(SurveyRecord, survey_id)
     if record is None or record.current_version_id is None:
         raise UnknownSurvey(survey_id, list_survey_ids(session))
-    current = survey_of_version(session.get(SurveyVersion, record.current_version_id))
+    current = survey_of_version(session.get_one(SurveyVersion, record.current_version_id))
     questions = {q.id: q for q in current.questions}
     ordered = list(current.questions)
     query = select(Response.survey_version_id).where(Response.survey_id == survey_id,
@@ -85,7 +85,7 @@ def export_columns(session: Session, survey_id: str, campaign_id: int | None = N
     for version_id in sorted(session.scalars(query), reverse=True):  # newest wording wins
         if version_id == record.current_version_id:
             continue
-        for question in survey_of_version(session.get(SurveyVersion, version_id)).questions:
+        for question in survey_of_version(session.get_one(SurveyVersion, version_id)).questions:
             if question.id not in questions:
                 questions[question.id] = question
                 ordered.append(question)
@@ -157,7 +157,8 @@ def _rows(session: Session, survey_id: str, campaign_id: int | None, questions: 
         last_id = ids[-1]
 
 
-def export_responses(session: Session, survey_id: str, out: str | Path, campaign_name: str | None = None) -> ExportReport:
+def export_responses(session: Session, survey_id: str, out: str | Path,
+                     campaign_name: str | None = None) -> ExportReport:
     """Write submitted responses to `out`: Excel when it ends in .xlsx, else CSV (UTF-8 with BOM)."""
     path = Path(out)
     held = HeldBack()

@@ -103,11 +103,12 @@ def _read_rows(stream) -> tuple[list[dict], list[LineProblem]]:
         area, kind = row.get("area", ""), (row.get("type", "") or "school").lower()
         bad = False
         if not code:
-            problems.append(LineProblem(line, "code", "The code is missing. Every group needs a short code, e.g. HILL01."))
+            problems.append(LineProblem(line, "code",
+                                        "The code is missing. Every group needs a short code, e.g. HILL01."))
             bad = True
         elif len(code) > CODE_MAX or not CODE_PATTERN.match(code):
-            problems.append(LineProblem(line, "code", f"'{code}' can't be used as a code: use up to {CODE_MAX} letters, "
-                                                  "digits, - or _ (no spaces), because it goes into survey links."))
+            problems.append(LineProblem(line, "code", f"'{code}' can't be used as a code: use up to {CODE_MAX} "
+                                        "letters, digits, - or _ (no spaces), because it goes into survey links."))
             bad = True
         elif code.lower() in seen:
             problems.append(LineProblem(line, "code", f"The code '{code}' is already used on line {seen[code.lower()]} "
@@ -123,7 +124,8 @@ def _read_rows(stream) -> tuple[list[dict], list[LineProblem]]:
             problems.append(LineProblem(line, "area", f"The area is {len(area)} characters; the most is {AREA_MAX}."))
             bad = True
         if kind not in GROUP_TYPES:
-            problems.append(LineProblem(line, "type", f"'{kind}' is not a group type. Use one of: {', '.join(GROUP_TYPES)}."))
+            problems.append(LineProblem(line, "type",
+                                        f"'{kind}' is not a group type. Use one of: {', '.join(GROUP_TYPES)}."))
             bad = True
         if code and code.lower() not in seen:
             seen[code.lower()] = line

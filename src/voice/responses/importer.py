@@ -211,7 +211,7 @@ class RowChecker:
                 answers[question.id] = value
         if answers:
             self._skip_logic(line, answers, problems)
-        if len(problems) > before:
+        if len(problems) > before or submitted_at is None:  # no date column: said once, on the header
             return None
         return ResponseRecord(submitted_at=submitted_at, group_id=group_id, answers=answers)
 
@@ -281,6 +281,8 @@ class RowChecker:
             if question_id in visible:
                 continue
             question = self.survey.question(question_id)
+            if question is None:  # answers come from the question columns: never
+                continue
             rule = describe(question.show_if) if question.show_if else "an earlier question is answered"
             shown = ", ".join(f"{ref} = {_shown_value(answers.get(ref))}"
                               + ("" if ref in visible else " (itself skipped)")

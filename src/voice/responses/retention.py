@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -216,7 +217,7 @@ def preview_erasure(session: Session, actor: Actor, receipt_code: str) -> Respon
                  .where(Answer.response_id == response.id, Answer.text.is_not(None)).order_by(Answer.id))
         lead = actor.has(SAFEGUARDING)
         rows = session.execute(query).all()
-        texts = tuple((q, t) for q, t, held in rows if lead or not held)
+        texts = tuple((q, t or "") for q, t, held in rows if lead or not held)  # (t is not None: the query)
         held_back = len(rows) - len(texts)
     record(session, actor, "erasure_previewed", "response", fingerprint_code(response.receipt_code or ""),
            held=held_by is not None)
@@ -252,12 +253,13 @@ def erase_response(session: Session, actor: Actor, receipt_code: str) -> Erasure
         raise HeldForSafeguarding(held_by)
     records = tuple(forget_response(session, response.id, actor.username, "erased at the young person's request"))
     answer_ids = select(Answer.id).where(Answer.response_id == response.id)
-    quotes = session.execute(delete(Quote).where(
+    quotes = session.execute(delete(Quote).where(  # type: ignore[attr-defined]  # DML gives a CursorResult
         or_(Quote.response_id == response.id, Quote.answer_id.in_(answer_ids)))).rowcount or 0
-    answers = session.execute(delete(Answer).where(Answer.response_id == response.id)).rowcount or 0
+    answers = session.execute(delete(Answer).where(Answer.response_id == response.id)).rowcount or 0  # type: ignore[attr-defined]  # DML gives a CursorResult
     session.execute(delete(Response).where(Response.id == response.id))
     session.expunge(response)
+    kept: dict[str, Any] = {"safeguarding_records_kept": list(records)} if records else {}
     record(session, actor, "response_erased", "response", digest, survey=response.survey_id, answers=answers,
-           quotes=quotes, **({"safeguarding_records_kept": list(records)} if records else {}))
+           quotes=quotes, **kept)
     after_commit(session, "checkpoint", checkpoint_wal)
     return ErasureReport(digest, answers, quotes, records)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -145,6 +145,7 @@ def open_with_code(session: Session, typed: str, client_key: str, group_code: st
                failures_from_this_screen=failures)
         return refusal
     limiter.succeeded(client_key)
+    assert response is not None  # an unknown code was refused above
     return load_progress(session, response.resume_code)
 
 
@@ -170,9 +171,9 @@ def _expired(response: Response, days: int, now: datetime) -> bool:
 
 def load_progress(session: Session, resume_code: str) -> Progress:
     response = _find(session, resume_code)
-    version = session.get(SurveyVersion, response.survey_version_id)
+    version = session.get_one(SurveyVersion, response.survey_version_id)
     survey = survey_of_version(version)
-    campaign = session.get(Campaign, response.campaign_id)
+    campaign = session.get_one(Campaign, response.campaign_id)
     group = session.get(Group, response.group_id) if response.group_id else None
     return _progress(session, response, survey, campaign, group)
 
@@ -188,7 +189,7 @@ def save_step(session: Session, resume_code: str, answers: Mapping[str, Any], qu
     response = _find(session, resume_code, for_update=True)
     if response.status == "submitted":
         raise AlreadySubmitted(response.receipt_code or "")
-    survey = survey_of_version(session.get(SurveyVersion, response.survey_version_id))
+    survey = survey_of_version(session.get_one(SurveyVersion, response.survey_version_id))
     cleaned = clean_answers(survey, answers, question_ids)
     step_required = any(q is not None and q.required for q in (survey.question(i) for i in question_ids))
     if step_required and next_step > response.current_step:  # moving on: must-answer questions need an answer
@@ -228,7 +229,7 @@ def submit(session: Session, resume_code: str, now: datetime | None = None) -> s
         return response.receipt_code or ""
     receipt = new_code()
     # Conditional update: of two racing submits only one changes the row; both then read its receipt.
-    changed = session.execute(
+    changed = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         update(Response)
         .where(Response.id == response.id, Response.status == "in_progress")
         .values(status="submitted", receipt_code=receipt, submitted_at=now or utcnow(), updated_at=utcnow())
@@ -241,7 +242,7 @@ def submit(session: Session, resume_code: str, now: datetime | None = None) -> s
 
         on_submitted(session, response.id)
     session.expire(response)
-    return session.get(Response, response.id).receipt_code or receipt
+    return session.get_one(Response, response.id).receipt_code or receipt
 
 
 def count_submitted(session: Session, survey_id: str | None = None, campaign_id: int | None = None) -> int:
@@ -254,20 +255,21 @@ def count_submitted(session: Session, survey_id: str | None = None, campaign_id:
 
 
 def _insert_answers(session: Session, response_id: int, survey: Survey, answers: Mapping[str, AnswerValue]) -> None:
-    rows = [
-        {"response_id": response_id, "question_id": r.question_id, "option_id": r.option_id, "text": r.text,
-         "number": r.number}
-        for qid, value in answers.items()
-        for r in to_rows(survey.question(qid), value)
-    ]
+    rows: list[dict[str, Any]] = []
+    for qid, value in answers.items():
+        question = survey.question(qid)
+        if question is None:  # answers are cleaned against the survey first
+            raise KeyError(f"{survey.id} has no question '{qid}'")
+        rows.extend({"response_id": response_id, "question_id": r.question_id, "option_id": r.option_id,
+                     "text": r.text, "number": r.number} for r in to_rows(question, value))
     if rows:
-        session.execute(Answer.__table__.insert(), rows)
+        session.execute(cast(Table, Answer.__table__).insert(), rows)  # Core: a Table, typed as a FromClause
 
 
 def _lookup(session: Session, resume_code: str, for_update: bool = False) -> Response | None:
     code = normalise_code(resume_code)
     query = select(Response).where(Response.resume_code == code)
-    if for_update and session.bind.dialect.name == "postgresql":
+    if for_update and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return session.scalars(query).first()
 
@@ -279,7 +281,8 @@ def _find(session: Session, resume_code: str, for_update: bool = False) -> Respo
     return response
 
 
-def _progress(session: Session, response: Response, survey: Survey, campaign: Campaign, group: Group | None) -> Progress:
+def _progress(session: Session, response: Response, survey: Survey, campaign: Campaign,
+              group: Group | None) -> Progress:
     rows = session.scalars(select(Answer).where(Answer.response_id == response.id)).all() if response.id else []
     return Progress(
         resume_code=response.resume_code, survey=survey, survey_version_id=response.survey_version_id,

@@ -13,7 +13,7 @@ import json
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -76,7 +76,7 @@ def survey_markers(session: Session, survey_id: str) -> SurveyMarkers:
     markers: dict[tuple[str, str], Marker] = {}
     for version_id, _ in versions:
         try:
-            survey = survey_of_version(session.get(SurveyVersion, version_id))
+            survey = survey_of_version(session.get_one(SurveyVersion, version_id))
         except Exception:  # a definition that no longer parses adds nothing (it cannot be asked any more)
             continue
         markers.update(markers_of(survey))
@@ -137,7 +137,8 @@ def screen_closed_answers(session: Session, response_ids: Sequence[int] | None =
 
 def _record_screened(session: Session, response_ids: list[int], version: str, now: datetime) -> None:
     rows = [{"response_id": r, "markers_version": version, "screened_at": now} for r in response_ids]
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
+    dialect_insert: Callable[..., Any]  # either dialect's insert (both have on_conflict_do_update)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:

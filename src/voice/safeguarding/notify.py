@@ -151,7 +151,7 @@ class DrainReport:
 
 def _claim(session: Session, row_id: int, now: datetime) -> bool:
     """Take one message for this sender; another sender (thread, process, `voice analyse`) gets rowcount 0."""
-    claimed = session.execute(
+    claimed = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         update(NotificationOutbox)
         .where(NotificationOutbox.id == row_id, NotificationOutbox.sent_at.is_(None),
                or_(NotificationOutbox.claimed_until.is_(None), NotificationOutbox.claimed_until < now))
@@ -179,6 +179,8 @@ def drain(engine: Engine, settings: NotifySettings | None = None, now: datetime 
                 continue
         with session_scope(engine) as session:
             row = session.get(NotificationOutbox, row_id)
+            if row is None:  # removed since it was listed
+                continue
             done = [c for c in (row.sent_to or "").split(",") if c]
             message = Message(row.subject, row.body)
         errors = []  # sent with no transaction open: a slow mail server holds up nobody's writes
@@ -192,6 +194,8 @@ def drain(engine: Engine, settings: NotifySettings | None = None, now: datetime 
                 errors.append(f"{channel}: {exc.__class__.__name__}: {str(exc)[:200]}")
         with session_scope(engine) as session:
             row = session.get(NotificationOutbox, row_id)
+            if row is None:  # removed while sending: nothing left to record
+                continue
             row.sent_to = ",".join(done)
             row.claimed_until = None
             if errors:

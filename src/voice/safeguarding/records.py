@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
@@ -76,7 +76,8 @@ def text_why(question_label: str, categories: Sequence[str]) -> str:
 
 
 def closed_why(question_label: str, option_label: str) -> str:
-    return f"Answered \u201c{option_label}\u201d to \u201c{question_label}\u201d (the survey marks this answer as a risk)."
+    return (f"Answered \u201c{option_label}\u201d to \u201c{question_label}\u201d "
+            "(the survey marks this answer as a risk).")
 
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -87,7 +88,7 @@ def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
 def _question_labels(session: Session, fresh: list[NewIndicator]) -> list[NewIndicator]:
     """Fill in question ids and wording (and the plain 'why') for text indicators that name only an answer."""
     from voice.surveys.registry import survey_of_version
-    from voice.surveys.schema import tr
+    from voice.surveys.schema import Survey, tr
 
     wanted = [i.answer_id for i in fresh if i.answer_id is not None and not i.question_label]
     where: dict[int, tuple[str, int]] = {}
@@ -96,7 +97,7 @@ def _question_labels(session: Session, fresh: list[NewIndicator]) -> list[NewInd
                 select(Answer.id, Answer.question_id, Response.survey_version_id)
                 .join(Response, Response.id == Answer.response_id).where(Answer.id.in_(chunk))):
             where[answer_id] = (question_id, version_id)
-    versions: dict[int, object] = {}
+    versions: dict[int, Survey | None] = {}
     out = []
     for ind in fresh:
         question_id, label = ind.question_id, ind.question_label
@@ -104,10 +105,11 @@ def _question_labels(session: Session, fresh: list[NewIndicator]) -> list[NewInd
             question_id, version_id = where[ind.answer_id]
             if version_id not in versions:
                 try:
-                    versions[version_id] = survey_of_version(session.get(SurveyVersion, version_id))
+                    versions[version_id] = survey_of_version(session.get_one(SurveyVersion, version_id))
                 except Exception:  # a definition that no longer parses: the id will do
                     versions[version_id] = None
-            question = versions[version_id].question(question_id) if versions[version_id] else None
+            survey = versions[version_id]
+            question = survey.question(question_id) if survey else None
             label = tr(question.text) if question else question_id
         why = ind.why or (text_why(label, ind.categories) if ind.kind == INDICATOR_TEXT else "")
         out.append(NewIndicator(ind.response_id, ind.answer_id, ind.kind, tuple(ind.categories), question_id, label,
@@ -121,7 +123,8 @@ def _open_items(session: Session, response_ids: Sequence[int]) -> dict[int, int]
         for item_id, response_id in session.execute(
                 select(SafeguardingItem.id, SafeguardingItem.response_id)
                 .where(SafeguardingItem.response_id.in_(chunk), SafeguardingItem.status.in_(OPEN_STATUSES))):
-            found[response_id] = item_id
+            if response_id is not None:  # always: the query asks for these responses
+                found[response_id] = item_id
     return found
 
 
@@ -129,7 +132,8 @@ def _insert_ignoring_conflicts(session: Session, table, rows: list[dict], *retur
     """Insert rows, skipping any that another session got in first (a unique index), returning what went in."""
     if not rows:
         return []
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
+    dialect_insert: Callable[..., Any]  # either dialect's insert (both have on_conflict_do_nothing)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     elif dialect == "sqlite":

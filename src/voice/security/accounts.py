@@ -25,7 +25,6 @@ from voice.errors import Invalid, Refused
 from voice.models import AuditEvent, User
 from voice.security.access import Actor, require
 from voice.security.audit import fingerprint, record
-from voice.security.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from voice.security.passwords import password_problem as _policy_problem
 from voice.security.roles import ADMIN, ROLES
 LOCK_AFTER = 5  # failures in a row
@@ -293,11 +292,12 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
             user.failed_attempts = 0  # the lock has run out: a fresh set of tries
         user.failed_attempts += 1
         pause = _pause_after(user.failed_attempts)
-        user.locked_until = now + pause if pause else None
+        until = now + pause if pause else None
+        user.locked_until = until
         record(session, "anonymous", "sign_in_failed", "user", user.username, at=now,
                failures=user.failed_attempts, locked=bool(pause))
-        if pause:
-            raise SignInRefused(_locked_message(user.locked_until), user.locked_until)
+        if until is not None:
+            raise SignInRefused(_locked_message(until), until)
         raise SignInRefused(SIGN_IN_FAILED)
 
     if _hasher.check_needs_rehash(user.password_hash):

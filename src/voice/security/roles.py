@@ -5,7 +5,8 @@ SAFEGUARDING = "safeguarding_lead"
 BOARD = "board_member"
 ADMIN = "admin"
 ROLES = (FACILITATOR, SAFEGUARDING, BOARD, ADMIN)
-ROLE_NAMES = {FACILITATOR: "Facilitator", SAFEGUARDING: "Safeguarding lead", BOARD: "Board member", ADMIN: "Administrator"}
+ROLE_NAMES = {FACILITATOR: "Facilitator", SAFEGUARDING: "Safeguarding lead", BOARD: "Board member",
+              ADMIN: "Administrator"}
 
 
 def role_name(role: str) -> str:

@@ -79,10 +79,11 @@ def resume(session: Session, token: str, now: datetime | None = None, touch: boo
         return StaffSession(found.status)
     user = _account(session, found.subject)
     if (user is not None and not user.active) or (found.roles is None and user is None):
-        if web_sessions.end_by_id(session, found.id, ACCOUNT_DISABLED, now):
+        if found.id is not None and web_sessions.end_by_id(session, found.id, ACCOUNT_DISABLED, now):
             record(session, found.subject, _END_ACTIONS[ACCOUNT_DISABLED], "session", str(found.id), at=now)
         return StaffSession(ACCOUNT_DISABLED)
-    roles = frozenset(found.roles) if found.roles is not None else frozenset(user.roles or ())
+    # (no roles on the session and no account was refused just above)
+    roles = frozenset(found.roles) if found.roles is not None else frozenset((user.roles or ()) if user else ())
     return StaffSession(web_sessions.ACTIVE, Actor(found.subject, roles), found.method, found.expires_at,
                         found.idle_seconds)
 

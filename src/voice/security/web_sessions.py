@@ -83,7 +83,7 @@ def redeem_ticket(session: Session, ticket: str, browser_id: str, now: datetime 
         return None
     now = now or utcnow()
     # One conditional UPDATE: of two requests racing with the same ticket, only one wins.
-    claimed = session.execute(
+    claimed = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         update(WebTicket)
         .where(WebTicket.ticket_hash == digest(ticket), WebTicket.used_at.is_(None), WebTicket.expires_at > now,
                WebTicket.browser_hash == digest(browser_id))
@@ -92,6 +92,8 @@ def redeem_ticket(session: Session, ticket: str, browser_id: str, now: datetime 
     if claimed != 1:
         return None
     row = session.scalar(select(WebTicket).where(WebTicket.ticket_hash == digest(ticket)))
+    if row is None:  # claimed just above, so it is there
+        return None
     return Redeemed(row.purpose, dict(row.value or {}), row.next_path)
 
 
@@ -203,12 +205,12 @@ def end_all(session: Session, purpose: str, subject: str, reason: str, now: date
                                      WebSession.ended_at.is_(None))
     if browser_hash is not None:
         query = query.where(WebSession.browser_hash == browser_hash)
-    return session.execute(query.values(ended_at=now or utcnow(), end_reason=reason[:40])).rowcount
+    return session.execute(query.values(ended_at=now or utcnow(), end_reason=reason[:40])).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
 
 
 def _end_row(session: Session, row: WebSession, reason: str, now: datetime) -> bool:
     # Conditional, so of two tabs noticing the same time-out only one records it.
-    ended = session.execute(
+    ended = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         update(WebSession).where(WebSession.id == row.id, WebSession.ended_at.is_(None))
         .values(ended_at=now, end_reason=reason[:40])
         .execution_options(synchronize_session=False)

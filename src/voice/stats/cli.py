@@ -57,7 +57,8 @@ def records(session, survey_id: str, campaign: str | None, by: str | None) -> tu
 
 
 MEASURE_FIELDS = ("period", "priority", "measure_id", "measure", "survey_id", "question_id", "polarity",
-                  "direction_wanted", "wave", "campaign", "count", "base", "percent", "suppressed", "text", "change_text")
+                  "direction_wanted", "wave", "campaign", "count", "base", "percent", "suppressed", "text",
+                  "change_text")
 
 
 def measure_records(session, period_id: str | None, survey_id: str | None) -> list[dict]:
@@ -105,8 +106,8 @@ def _run_measures(args: argparse.Namespace, engine) -> int:
     for m in records:
         for f in m["figures"] or [{}]:
             cells = [m["period"], m["priority"], m["measure_id"], m["measure"], m["survey_id"], m["question_id"],
-                     m["polarity"], m["direction_wanted"], f.get("wave", ""), f.get("campaign", ""), f.get("count"), f.get("base"),
-                     f.get("percent"), f.get("suppressed"), f.get("text", ""), m["change_text"]]
+                     m["polarity"], m["direction_wanted"], f.get("wave", ""), f.get("campaign", ""), f.get("count"),
+                     f.get("base"), f.get("percent"), f.get("suppressed"), f.get("text", ""), m["change_text"]]
             writer.writerow([neutralise("" if c is None else str(c).lower() if isinstance(c, bool) else str(c))
                              for c in cells])
     return 0

@@ -56,7 +56,7 @@ def headcounts(parts: Sequence[int]) -> tuple[Headcount, list[Headcount]]:
         return Headcount(0, False), [Headcount(0, False) for _ in parts]
     answered = [k for k, n in enumerate(parts) if n]
     values = [total] + [int(parts[k]) for k in answered]
-    table = Table(rows=["all"] + answered, parent=[None] + [0] * len(answered), columns=[BASE, PNTS, ANSWERED],
+    table = Table(rows=["all", *answered], parent=[None] + [0] * len(answered), columns=[BASE, PNTS, ANSWERED],
                   values=np.array([[v, 0, v] for v in values], dtype=np.int64), options_sum_to_base=False)
     mask = suppress(table)
     hidden = mask[:, table.columns.index(ANSWERED)] | mask[:, table.columns.index(BASE)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
 import numpy as np
 from sqlalchemy import and_, case, false, func, literal, literal_column, not_, or_, select, true
@@ -146,7 +146,8 @@ class _ShownSQL:
     """show_if conditions as SQL over the respondent's stored answers (a test on a hidden question is false)."""
 
     def __init__(self, survey: Survey, response_id):
-        self.survey, self.response_id, self._memo = survey, response_id, {}
+        self.survey, self.response_id = survey, response_id
+        self._memo: dict[str, Any] = {}
 
     def shown(self, question_id: str):
         if question_id not in self._memo:
@@ -171,13 +172,16 @@ class _ShownSQL:
             return and_(*(self.condition(p) for p in c.conditions))
         if c.op == "any":
             return or_(*(self.condition(p) for p in c.conditions))
-        shown = self.shown(c.question)
+        question = c.question
+        if question is None:  # only all/any (above) have no question of their own
+            raise ValueError(f"a show_if '{c.op}' condition names no question")
+        shown = self.shown(question)
         if c.op == "answered":
-            test = self._has(c.question)
+            test = self._has(question)
         elif c.op == "not_equals":
-            test = not_(self._has(c.question, c.values))
+            test = not_(self._has(question, c.values))
         else:  # equals, in, includes
-            test = self._has(c.question, c.values)
+            test = self._has(question, c.values)
         return and_(shown, test)
 
 
@@ -288,13 +292,19 @@ def _layout(session: Session, survey: Survey, by: str | None, keys_seen: Iterabl
         parent: list[int | None] = [None]
         leaf: list[str | None] = [None]
         for area in areas:
-            keys.append((AREA, area)), parent.append(0), leaf.append(None)
+            keys.append((AREA, area))
+            parent.append(0)
+            leaf.append(None)
             area_row = len(keys) - 1
             for code in sorted((c for c in codes if (area_of.get(c, NO_VALUE) or NO_VALUE) == area),
                                key=lambda c: (c == NO_VALUE, c)):
-                keys.append((GROUP, code)), parent.append(area_row), leaf.append(code)
+                keys.append((GROUP, code))
+                parent.append(area_row)
+                leaf.append(code)
         return _Layout(keys, parent, leaf, True)
     question = survey.question(by)
+    if question is None:
+        raise ValueError(f"{survey.id} has no question '{by}' to break down by")
     order = [o.id for o in question.options] + [NO_VALUE]
     values = [v for v in order if v in keys_seen] + sorted(keys_seen - set(order))
     multi = question.type == "multi"
@@ -332,7 +342,8 @@ def _table(question: Question, layout: _Layout, counts: _Counts, whole: np.ndarr
 def _rows(question: Question, table: Table, hidden: np.ndarray, include_root: bool) -> list[ResultRow]:
     b, p, a = (table.columns.index(c) for c in (BASE, PNTS, ANSWERED))
     out: list[ResultRow] = []
-    for row, (by, value) in enumerate(table.rows):
+    for row, key in enumerate(table.rows):
+        by, value = cast(tuple[str | None, str | None], key)  # the (by, value) rows _layout made
         if row == 0 and not include_root:
             continue
         cells = [(table.columns[j], j, b) for j in range(3, len(table.columns))] + [(PREFER_NOT_TO_SAY, p, a)]
@@ -366,7 +377,7 @@ def _data_version(session: Session, scope: _Scope) -> tuple:
 def _computed(session: Session, version: SurveyVersion, survey: Survey, scope: _Scope, by: str | None):
     """(question, table, hidden) per closed question, plus respondents per SQL key. Cached per data version."""
     bind = session.get_bind()
-    key = (bind.url.render_as_string(hide_password=True), survey.id, version.id, version.content_hash,
+    key = (bind.engine.url.render_as_string(hide_password=True), survey.id, version.id, version.content_hash,
            scope, by, _data_version(session, scope))
     now = time.monotonic()
     with _cache_lock:
@@ -542,16 +553,19 @@ def all_schools_vs_area(session: Session, survey_id: str, campaign: str,
     by_school: dict[str, list[SchoolFigure]] = {}
     for question, table, hidden in computed:
         for row in _rows(question, table, hidden, include_root=False):
-            if row.by == GROUP:
+            if row.by == GROUP and row.value is not None:
                 by_school.setdefault(row.value, []).append(
                     SchoolFigure(row.question_id, row.option_id, row, area[(row.question_id, row.option_id)]))
     codes = set(by_school) - {NO_VALUE}
     if include_invited:
         codes |= set(session.scalars(select(Group.code).join(CampaignGroup, CampaignGroup.group_id == Group.id)
                                      .where(CampaignGroup.campaign_id.in_(campaign_ids))))
-    names = dict(session.execute(select(Group.code, Group.name).where(Group.code.in_(codes))).all())
+    names: dict[str, str] = dict(session.execute(select(Group.code, Group.name).where(Group.code.in_(codes))).all())
     schools = []
-    for code in sorted(codes, key=lambda c: (names.get(c, c).lower(), c)):
+    def by_name(c: str) -> tuple[str, str]:
+        return names.get(c, c).lower(), c
+
+    for code in sorted(codes, key=by_name):
         figures = by_school.get(code) or [
             # Invited but nobody answered: every school figure is hidden, the area is shown.
             SchoolFigure(r.question_id, r.option_id,
@@ -591,6 +605,6 @@ def value_label(session: Session, survey: Survey, by: str | None, value: str | N
         return name or str(value)
     if by == AREA:
         return value or "No area given"
-    if value == NO_VALUE:
+    if value is None or value == NO_VALUE:
         return "Did not answer"
     return option_label(survey, by, value)

@@ -99,7 +99,7 @@ class Table:
     `options_sum_to_base` is True for single-choice questions (each respondent picks exactly one option).
     """
 
-    rows: list[Hashable]
+    rows: Sequence[Hashable]
     parent: list[int | None]
     columns: list[str]  # MARGIN_COLUMNS first, then the question's own options (without prefer-not-to-say)
     values: np.ndarray  # int, len(rows) x len(columns)
@@ -230,7 +230,7 @@ def _unsafe_in(table: Table, hidden_flat: np.ndarray, relevant) -> list[int]:
         span = np.zeros((len(relevant), 0))
         pinned = np.zeros(0, dtype=bool)
     # A hidden zero whose column lies in the span of the positive hidden cells' columns can rise while they fall.
-    in_span = np.linalg.norm(zero_matrix - span @ (span.T @ zero_matrix), axis=0) <= 1e-9
+    in_span = np.asarray(np.linalg.norm(zero_matrix - span @ (span.T @ zero_matrix), axis=0) <= 1e-9)
     stuck = np.flatnonzero(pinned)
     if stuck.size:
         # A positive cell pinned among the positive cells alone may still be freed by one hidden zero (the zero
@@ -240,7 +240,7 @@ def _unsafe_in(table: Table, hidden_flat: np.ndarray, relevant) -> list[int]:
         # rises keeps every count >= 0. All pinned cells and zeros at once: one matrix product.
         y0 = span @ (rowspace[stuck] / singular).T  # one column per pinned cell
         dots = np.abs(zero_matrix[:, in_span].T @ y0) > 1e-9 if in_span.any() else np.zeros((0, stuck.size), bool)
-        freed = dots.any(axis=0)
+        freed = np.asarray(dots.any(axis=0), dtype=bool)
         unsafe.extend(positive[k] for k, free in zip(stuck, freed) if not free)
     for z, ok in zip(zeros, in_span):
         if not ok and not _under_a_shown_zero(table, hidden_flat, z // ncol, z % ncol):
@@ -303,7 +303,7 @@ def _settle(table: Table, hidden: np.ndarray, constraints, forbidden: set[int], 
             by_cell.setdefault(i, []).append(constraint)
     for _ in range(max_rounds):
         unsafe = _unsafe(table, hidden_flat, constraints)
-        added = set()
+        added: set[int] = set()
         for cell in unsafe:
             partner = _partner(table, cell, hidden_flat, by_cell, forbidden | added)
             if partner is not None:
@@ -325,8 +325,7 @@ def suppress(table: Table) -> np.ndarray:
     if len(kept) < len(table.rows):
         position = {r: k for k, r in enumerate(kept)}
         reduced = Table(rows=[table.rows[r] for r in kept],
-                        parent=[None if table.parent[r] is None else position[same_as[table.parent[r]]]
-                                for r in kept],
+                        parent=[None if (up := table.parent[r]) is None else position[same_as[up]] for r in kept],
                         columns=table.columns, values=table.values[kept], additive=table.additive,
                         options_sum_to_base=table.options_sum_to_base)
         hidden_reduced = suppress(reduced)

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from voice.analysis.review import effective_themes, visible_to_facilitators
 from voice.models import Answer, Campaign, Response, TextAnalysis, ThemeReview
 from voice.stats.release import counted_responses
-from voice.stats.suppression import (ANSWERED, BASE, MIN_BASE, PNTS, SUPPRESSED_TEXT, figure_hidden, format_percent, percentage,
-                                     suppress_single_row)
+from voice.stats.suppression import (ANSWERED, BASE, MIN_BASE, PNTS, SUPPRESSED_TEXT, figure_hidden, format_percent,
+                                     percentage, suppress_single_row)
 
 SENTIMENTS = ("negative", "neutral", "positive")
 

@@ -105,6 +105,7 @@ def start_from(session: Session, actor: Actor, source_id: str, new_id: str | Non
     draft = editor.draft_from_survey(survey, new_id=target if target != source_id else None, new_title=new_title)
     save_draft(session, actor, draft)
     row = _row(session, target)
+    assert row is not None  # saved just above
     row.based_on_version_id = version.id if target == source_id else None
     record(session, actor, "survey_draft_started", "survey", target, based_on=source_id)
     return draft
@@ -138,14 +139,14 @@ def publish_draft(session: Session, actor: Actor, survey_id: str, *, listed: boo
     if row is None:
         record_row = session.get(SurveyRecord, survey_id)
         if record_row is not None and record_row.source == EDITOR_SOURCE and record_row.current_version_id:
-            return session.get(SurveyVersion, record_row.current_version_id)  # a second press: already done
+            return session.get_one(SurveyVersion, record_row.current_version_id)  # a second press: already done
         raise EditRefused([EditProblem("survey", "", f"there is no draft of '{survey_id}' to publish")])
     if is_file_survey(session, survey_id):
         raise EditRefused([EditProblem("survey", "id", f"'{survey_id}' is published from a survey file; "
                                                        "change the file, or publish this draft under a new id")])
     survey = editor.draft_to_survey(row.data)
     version = publish(session, survey, source=EDITOR_SOURCE)
-    session.get(SurveyRecord, survey_id).listed = bool(listed)
+    session.get_one(SurveyRecord, survey_id).listed = bool(listed)
     session.delete(row)
     record(session, actor, "survey_published", "survey", survey_id, revision=version.revision, listed=bool(listed))
     session.flush()
@@ -165,7 +166,7 @@ def set_listed(session: Session, actor: Actor, survey_id: str, listed: bool) -> 
     record(session, actor, "survey_listing_changed", "survey", survey_id, listed=bool(listed))
 
 
-def check_id_free(session: Session, survey_id: str) -> None:
+def check_id_free(session: Session, survey_id: str | None) -> None:
     if survey_id in list_survey_ids(session) or session.get(SurveyRecord, survey_id) is not None:
         raise EditRefused([EditProblem("survey", "id", f"a survey called '{survey_id}' already exists; "
                                                        "choose another id")])

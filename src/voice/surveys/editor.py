@@ -691,7 +691,7 @@ def _condition_problems(draft: Mapping, cond: Mapping, where: str, qid: str | No
 def _order_problems(draft: Mapping) -> list[EditProblem]:
     """Skip rules that now look at a later question (after a move)."""
     problems = []
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for q in questions(draft):
         for target in _targets(q.get("show_if")):
             if target not in seen and target != q.get("id") and target in {x.get("id") for x in questions(draft)}:
@@ -916,6 +916,8 @@ def options_from_text(text: str, langs: list[str], with_emoji: bool = False) -> 
         if not line.strip():
             continue
         m = _OPTION_LINE.match(line)
+        if m is None:  # never: the pattern matches any line
+            continue
         oid, rest = m.group(1), m.group(2)
         parts = [p.strip() for p in rest.split("|")]
         option: dict[str, Any] = {}

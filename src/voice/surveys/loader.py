@@ -359,7 +359,7 @@ class _Builder:
                                  default=DEFAULT_RETENTION_MONTHS)
         sections = self.sections(data.get("sections"), "sections")
         self.check_quote_consent(sections)
-        if self.doc.problems:
+        if self.doc.problems or survey_id is None or version is None or retention is None:  # (each None is a problem)
             return None
         return Survey(
             id=survey_id, title=title, version=version,
@@ -403,7 +403,7 @@ class _Builder:
             self.problem("language_names", "not_a_mapping",
                          "'language_names' should pair language codes with names, e.g. {fr: Français}")
             return {}
-        names = {}
+        names: dict[str, str] = {}
         for lang, name in value.items():
             p = _join("language_names", str(lang))
             name = self.text_scalar(name, p)
@@ -526,7 +526,8 @@ class _Builder:
             if qtype != "text":
                 self.problem(_join(qp, "max_length"), "not_for_this_type", "max_length is only for text questions")
             else:
-                max_length = self.integer(data, "max_length", qp, 1, TEXT_MAX_LENGTH, default=TEXT_MAX_LENGTH)
+                max_length = (self.integer(data, "max_length", qp, 1, TEXT_MAX_LENGTH, default=TEXT_MAX_LENGTH)
+                              or TEXT_MAX_LENGTH)  # None only beside a problem, which rejects the survey
         show_if = None
         if data.get("show_if") is not None:
             show_if = self.condition(data["show_if"], _join(qp, "show_if"), qid)
@@ -539,7 +540,7 @@ class _Builder:
                 show_if=show_if, sensitive=sensitive, priorities=priorities,
                 min=low, max=high, max_length=max_length, decimals=decimals, options_list=options_list, risk=risk,
             )
-        if qid_usable:
+        if qid_usable and qid is not None:
             self.earlier[qid] = question  # None when broken: still "earlier", just not checkable
         return question
 
@@ -550,12 +551,12 @@ class _Builder:
         if value is None:
             return {}
         if qtype is not None and qtype not in CLOSED_TYPES:
-            self.problem(rp, "risk_not_closed", f"a {qtype} question has no options to mark; free text is checked by the concern "
-                             "lexicon instead (surveys/analysis/concern_lexicon.yaml)")
+            self.problem(rp, "risk_not_closed", f"a {qtype} question has no options to mark; free text is checked by "
+                             "the concern lexicon instead (surveys/analysis/concern_lexicon.yaml)")
             return {}
         if not isinstance(value, dict) or not value:
-            self.problem(rp, "bad_risk", "'risk' should list the options that suggest a risk, each with its concern category, "
-                             "e.g. risk: {\"yes\": threats_blackmail}")
+            self.problem(rp, "bad_risk", "'risk' should list the options that suggest a risk, each with its concern "
+                             "category, e.g. risk: {\"yes\": threats_blackmail}")
             return {}
         categories = risk_categories()
         option_ids = [o.id for o in options]
@@ -569,11 +570,12 @@ class _Builder:
                                  f"{', '.join(option_ids)}){_suggest(str(option_id), option_ids)}")
                 continue
             if option_id == PREFER_NOT_TO_SAY:
-                self.problem(kp, "bad_risk", "'prefer_not_to_say' cannot be marked as a risk: nobody has to tell us anything")
+                self.problem(kp, "bad_risk",
+                             "'prefer_not_to_say' cannot be marked as a risk: nobody has to tell us anything")
                 continue
             if not isinstance(category, str) or category not in categories:
-                self.problem(kp, "unknown_category", f"'{category}' is not a concern category; use one of {', '.join(categories)}"
-                                 f"{_suggest(str(category), categories)}")
+                self.problem(kp, "unknown_category", f"'{category}' is not a concern category; use one of "
+                                 f"{', '.join(categories)}{_suggest(str(category), categories)}")
                 continue
             result[option_id] = category
         return result
@@ -726,9 +728,10 @@ class _Builder:
                 self.problem(_join(path, op), "bad_rule", f"'{op}' should be a list of tests")
                 return None
             conds = [self.condition(c, f"{path}.{op}[{i}]", own_id) for i, c in enumerate(parts)]
-            if any(c is None for c in conds):
+            usable = tuple(c for c in conds if c is not None)
+            if len(usable) < len(conds):
                 return None
-            return Condition(op=op, conditions=tuple(conds))
+            return Condition(op=op, conditions=usable)
 
         qp = _join(path, "question")
         target_id = self.text_scalar(data.get("question"), qp)

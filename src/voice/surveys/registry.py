@@ -113,7 +113,7 @@ def current_version(session: Session, survey_id: str) -> SurveyVersion:
     record = session.get(SurveyRecord, survey_id)
     if record is None or record.current_version_id is None or record.archived:
         raise UnknownSurvey(survey_id, list_survey_ids(session))
-    return session.get(SurveyVersion, record.current_version_id)
+    return session.get_one(SurveyVersion, record.current_version_id)
 
 
 def get_survey(session: Session, survey_id: str) -> tuple[SurveyVersion, Survey]:
@@ -122,7 +122,8 @@ def get_survey(session: Session, survey_id: str) -> tuple[SurveyVersion, Survey]
 
 
 def list_survey_ids(session: Session) -> list[str]:
-    return list(session.scalars(select(SurveyRecord.id).where(SurveyRecord.archived.is_(False)).order_by(SurveyRecord.id)))
+    return list(session.scalars(select(SurveyRecord.id).where(SurveyRecord.archived.is_(False))
+                                .order_by(SurveyRecord.id)))
 
 
 def list_surveys(session: Session, include_unlisted: bool = False) -> list[tuple[str, str]]:
@@ -143,4 +144,5 @@ def is_listed(session: Session, survey_id: str) -> bool | None:
 
 
 def version_count(session: Session, survey_id: str) -> int:
-    return session.scalar(select(func.count()).select_from(SurveyVersion).where(SurveyVersion.survey_id == survey_id)) or 0
+    return session.scalar(select(func.count()).select_from(SurveyVersion)
+                          .where(SurveyVersion.survey_id == survey_id)) or 0

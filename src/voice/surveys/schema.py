@@ -112,7 +112,8 @@ class Survey:
     source: str = ""  # file path it came from, or "editor"
     # False: choice questions offer only the options listed (an imported form keeps its lists as they were).
     add_prefer_not_to_say: bool = True
-    language_names: Mapping[str, str] = field(default_factory=dict)  # code -> name in XLSForm columns, e.g. fr: Français
+    # code -> name in XLSForm columns, e.g. fr: Français
+    language_names: Mapping[str, str] = field(default_factory=dict)
     audience_who: Text = field(default_factory=dict)  # who it is for, in words: "Pupils in Year 9"
     minutes: int | None = None  # how long it takes, as the survey's author says; else estimated
 

@@ -6,8 +6,9 @@ its checks before parsing in `xlsform_limits`. The full mapping table is in docs
 * begin_group / end_group <-> sections (a section with `group: false` is written without a group);
   select_one / select_multiple <list> <-> single / multi, the list keeping its name (`options_list`);
   text <-> text; integer <-> number, decimal <-> number with `decimals: true`; the `voice_type` column
-  marks a select_one as yes_no, scale or emoji_scale; `emoji`, `exclusive` (an option that stands alone in a multi) and `risk` (the concern
-  category of an option marked as a risk: voice.safeguarding.markers) on the choices sheet; `sensitive`,
+  marks a select_one as yes_no, scale or emoji_scale; `emoji`, `exclusive` (an option that stands alone in a
+  multi) and `risk` (the concern category of an option marked as a risk: voice.safeguarding.markers) on the
+  choices sheet; `sensitive`,
   `priorities`, `max_length` columns; number min/max <-> a `constraint` of the form `. >= 1 and . <= 10`;
 * `relevant` <-> show_if: ${q} = 'v' (equals), ${q} != 'v' (not_equals), ${q} != '' (answered),
   selected(${q}, 'v') (includes on a multi; `in` on a single, joined by `or` for several), and/or
@@ -103,7 +104,8 @@ def survey_to_xlsform(survey: Survey) -> bytes:
             _append(ws, _row(header, {"type": "begin_group", "name": section.id, **words(section.title, labels),
                                       **words(section.intro, hints)}))
         for q in section.questions:
-            _append(ws, _row(header, {**_question_cells(q, list_names.get(q.id)), **words(q.text, labels), **words(q.help, hints)}))
+            _append(ws, _row(header, {**_question_cells(q, list_names.get(q.id)), **words(q.text, labels),
+                                      **words(q.help, hints)}))
         if section.group:
             _append(ws, _row(header, {"type": "end_group"}))
 

@@ -56,8 +56,8 @@ def run_import(args: argparse.Namespace) -> int:
     survey = report.survey
     for item in report.unmapped:
         print(f"not imported: {path}: {item}")
-    for item in report.filled_in:
-        print(f"filled in: {item}")
+    for filled in report.filled_in:
+        print(f"filled in: {filled}")
     print(f"Read survey '{survey.id}': {len(survey.sections)} section(s), {len(survey.questions)} question(s), "
           f"languages {', '.join(survey.languages)}; {len(report.unmapped)} item(s) not imported.")
     if args.check:

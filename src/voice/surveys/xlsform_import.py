@@ -75,8 +75,8 @@ _REASON_BY_BIND = {"geopoint": NOT_IMPORTED["geopoint"], "geotrace": NOT_IMPORTE
                    "geoshape": NOT_IMPORTED["geoshape"], "binary": "photos, recordings and files are not collected",
                    "date": NOT_IMPORTED["date"], "time": NOT_IMPORTED["time"], "dateTime": NOT_IMPORTED["date"],
                    "barcode": NOT_IMPORTED["barcode"]}
-_KNOWN_SETTINGS = {"form_id", "id_string", "form_title", "voice_form_title", "title", "version", "default_language", "intro",
-                   "privacy_notice", "audience_min_age", "audience_max_age", "priorities", "retention_months",
+_KNOWN_SETTINGS = {"form_id", "id_string", "form_title", "voice_form_title", "title", "version", "default_language",
+                   "intro", "privacy_notice", "audience_min_age", "audience_max_age", "priorities", "retention_months",
                    "languages", "add_prefer_not_to_say", "clean_text_values", "name", "style", "audience_who",
                    "minutes"}
 _EXTENSIONS = (".csv", ".xml", ".geojson")
@@ -177,8 +177,8 @@ class _Importer:
         self.errors: list[XLSProblem] = []
         self.unmapped: list[XLSProblem] = []
         self.filled_in: list[str] = []
-        self.unused_columns: dict[str, list[int]] = {}  # survey sheet header -> rows with values we do not read
-        self.question_rows: dict[str, int] = {}  # our question id -> survey row
+        self.unused_columns: dict[str, list[int | None]] = {}  # survey sheet header -> rows with values we do not read
+        self.question_rows: dict[str, int | None] = {}  # our question id -> survey row
         self.section_rows: dict[str, int | None] = {}
         self.option_rows: dict[tuple[str, str], int] = {}  # (list name, option id) -> choices row
         self.types: dict[str, str] = {}  # imported question id -> our type (for reading relevant)
@@ -288,8 +288,9 @@ class _Importer:
         self.language_names: dict[str, str] = {}
         for name in dict.fromkeys(names):
             code = self.default_code if name == "default" else code_for(name)
-            self.code_of[name] = code if code and LANGUAGE_RE.match(code) else None
-            if self.code_of[name] is None:
+            code = code if code and LANGUAGE_RE.match(code) else None
+            self.code_of[name] = code
+            if code is None:
                 self.unmapped.append(XLSProblem(SURVEY, 1, f"label::{name}",
                                                 f"we can't tell which language '{name}' is, so its wording is not "
                                                 f"imported; write its code in brackets, e.g. label::{name} (xx)",
@@ -365,7 +366,7 @@ class _Importer:
                                                                     "is used", code="bad_version"))
             version = 1
         data["version"] = version
-        ages = {}
+        ages: dict[str, Any] = {}
         for key, default in (("min_age", MIN_AGE), ("max_age", MAX_AGE)):
             value = self._setting(f"audience_{key}")
             if not value:
@@ -389,11 +390,11 @@ class _Importer:
             except ValueError:
                 self.errors.append(XLSProblem(SETTINGS, 2, "minutes", "should be a whole number of minutes",
                                               code="bad_minutes"))
-        for key, default in (("intro", editor.DEFAULT_INTRO), ("privacy_notice", editor.DEFAULT_PRIVACY)):
+        for key, standard in (("intro", editor.DEFAULT_INTRO), ("privacy_notice", editor.DEFAULT_PRIVACY)):
             words = self.setting_wording(key)
             if not words:
                 self.filled_in.append(f"{key.replace('_', ' ')}: none given, the standard wording is used")
-                words = {DEFAULT_LANGUAGE: default}
+                words = {DEFAULT_LANGUAGE: standard}
             data[key] = words
         order = self._setting("languages").split()
         data["languages"] = [c for c in order if c in self.survey_languages] + \
@@ -436,8 +437,9 @@ class _Importer:
         return result
 
     # choices -------------------------------------------------------------------------------------
-    def choice_lists(self) -> dict[str, list[tuple[int, dict]]]:
-        lists: dict[str, list[tuple[int, dict]]] = {}
+    def choice_lists(self) -> dict[str, list[tuple[int | None, dict, dict]]]:
+        """Each list's choices: (row number, our option, the row as read)."""
+        lists: dict[str, list[tuple[int | None, dict, dict]]] = {}
         sheet = self.choices_sheet
         for row in (sheet.rows if sheet else []):
             name = row.get("name")
@@ -480,7 +482,6 @@ class _Importer:
 
     def _walk(self, children: list[dict], lists: dict, sections: list[dict], section: dict | None,
               rules: list[dict], in_group: str | None) -> None:
-        sheet = self.survey_sheet
         for element in children:
             if not isinstance(element, dict):
                 continue
@@ -646,7 +647,7 @@ class _Importer:
             if our == "single" and voice_type:
                 if voice_type not in VOICE_TYPES:
                     self.errors.append(sheet.problem(number, "voice_type", f"'{voice_type}' is not one of "
-                                                                           f"{', '.join(VOICE_TYPES)}", "bad_voice_type"))
+                                                     f"{', '.join(VOICE_TYPES)}", "bad_voice_type"))
                 our = voice_type
         if voice_type and our not in VOICE_TYPES:
             self.unmapped.append(sheet.problem(number, "voice_type", "voice_type is only read on select_one "
@@ -657,7 +658,8 @@ class _Importer:
         elif our == "emoji_scale":
             self.emoji_lists.add(q.get("options_list"))
         if bind.get("constraint") or spec.get("hint"):
-            self.unmapped.append(sheet.problem(number, "type", f"'{raw_type}' checks its answer ({bind.get('constraint') or spec.get('hint')}); "
+            check = bind.get("constraint") or spec.get("hint")
+            self.unmapped.append(sheet.problem(number, "type", f"'{raw_type}' checks its answer ({check}); "
                                                                f"'{name}' is imported as a plain {our} question",
                                                code="type_check"))
         text = self.english_first(self.piped(self.wording(element.get("label")), number, "label"), number, "label",
@@ -717,7 +719,7 @@ class _Importer:
             self.not_imported(element, number, "its choices come from a file or from earlier answers, which are "
                                                "not supported", code="choices_from_file")
             return False
-        if list_name not in lists:
+        if list_name not in lists or self.choices_sheet is None:  # (lists are read from the choices sheet)
             self.not_imported(element, number, f"its list '{list_name}' has no choices", code="no_choices")
             return False
         if re.search(r"\bor[ _](?:specify[ _])?other$", raw_type):
@@ -840,10 +842,10 @@ class _Importer:
         refs = rule_refs(tree)
         missing = sorted(r for r in refs if r not in self.types)
         if missing:
-            why = "which is not imported" if all(r in self.skipped for r in missing) else \
+            reason = "which is not imported" if all(r in self.skipped for r in missing) else \
                 "which is not an earlier question we import (a skip rule can only look back)"
             self.unmapped.append(sheet.problem(number, "relevant", f"the rule '{expression}' looks at "
-                                                                   f"{', '.join(missing)}, {why}; {whom}",
+                                                                   f"{', '.join(missing)}, {reason}; {whom}",
                                                code="relevant_not_earlier"))
             return None
         try:
@@ -926,7 +928,7 @@ class _Importer:
         sheet = self.choices_sheet
         if sheet is None:
             return
-        unused: dict[str, list[int]] = {}
+        unused: dict[str, list[int | None]] = {}
         for row in sheet.rows:
             list_name = _text(row.get("list name"))
             if list_name not in self.used_lists:
@@ -1096,7 +1098,7 @@ def _shared_strings(archive, last: int) -> list[str]:
 
     strings: list[str] = []
     with archive.open("xl/sharedStrings.xml") as stream:
-        for event, element in iterparse(stream, events=("end",)):
+        for _event, element in iterparse(stream, events=("end",)):
             if element.tag.rsplit("}", 1)[-1] == "si":
                 strings.append("".join(t.text or "" for t in element.iter() if t.tag.rsplit("}", 1)[-1] == "t"))
                 element.clear()
@@ -1110,4 +1112,5 @@ _SURVEY_ORDER = ("id", "title", "version", "audience", "minutes", "intro", "priv
 
 
 def _ordered_survey(data: dict) -> dict:
-    return {**{k: data[k] for k in _SURVEY_ORDER if k in data}, **{k: v for k, v in data.items() if k not in _SURVEY_ORDER}}
+    return {**{k: data[k] for k in _SURVEY_ORDER if k in data},
+            **{k: v for k, v in data.items() if k not in _SURVEY_ORDER}}

@@ -60,8 +60,9 @@ class RuleParser:
 
     def parse(self) -> dict:
         node = self.expr()
-        if self.peek() is not None:
-            raise Unparseable(f"unexpected '{self.peek()[1]}'")
+        left = self.peek()
+        if left is not None:
+            raise Unparseable(f"unexpected '{left[1]}'")
         return node
 
     def expr(self) -> dict:

@@ -15,7 +15,7 @@ from voice.security.roles import ROLE_NAMES, ROLES
 from voice.ui import notice
 from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
-from voice.ui.text import plain
+from voice.ui.text import named, plain
 
 S = st.session_state
 
@@ -69,7 +69,7 @@ def _add(db: Services) -> None:
     with st.form(f"admin_add_user_{version}"):
         name = st.text_input("Username")
         email = st.text_input("Work email (optional, for organisation sign-in)")
-        roles = st.multiselect("Roles", ROLES, format_func=ROLE_NAMES.get)
+        roles = st.multiselect("Roles", ROLES, format_func=named(ROLE_NAMES))
         password = st.text_input(f"First password (at least {MIN_LENGTH} characters)", type="password",
                                  autocomplete="new-password")
         st.caption("Leave the password empty for an account that signs in with the organisation only. Common "
@@ -96,7 +96,7 @@ def _change(db: Services, actor: Actor, users) -> None:
     S["admin_users_current"] = chosen
     current = next(u for u in users if u.username == chosen)
     with st.form(f"admin_change_roles_{chosen}"):
-        roles = st.multiselect("Roles", ROLES, default=list(current.roles), format_func=ROLE_NAMES.get)
+        roles = st.multiselect("Roles", ROLES, default=list(current.roles), format_func=named(ROLE_NAMES))
         save = st.form_submit_button("Save roles")
     if save:
         try:

@@ -6,7 +6,7 @@ them goes back to page 1 of the list (`page_key`).
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Iterable
 
 import streamlit as st
 
@@ -14,13 +14,13 @@ from voice.analysis.review import SENTIMENTS, AnswerFilter
 from voice.ui import paging
 
 
-def answer_filters(choices: dict, prefix: str, page_key: str, show: Sequence, show_words: Callable,
-                   example: str) -> tuple[AnswerFilter, object]:
+def answer_filters(choices: dict, prefix: str, page_key: str, show: Iterable, show_words: Callable,
+                   example: str) -> tuple[AnswerFilter, Any]:
     """Draw the filters; returns the AnswerFilter and the "Show" option chosen (the page applies it)."""
     themes = dict(choices["themes"])
     surveys = dict(choices["surveys"])
     titles = choices.get("campaign_titles", {})
-    reset = {"on_change": paging.reset_page, "args": (page_key,)}
+    reset: dict[str, Any] = {"on_change": paging.reset_page, "args": (page_key,)}
     c1, c2, c3 = st.columns(3)
     survey = c1.selectbox("Survey", [""] + list(surveys), key=f"{prefix}_survey", **reset,
                           format_func=lambda s: surveys.get(s, s) if s else "All surveys")

@@ -22,7 +22,7 @@ from voice.ui.charts import show_chart, show_table
 from voice.ui.errors import show_error
 from voice.ui.refusal import page_link_if_listed
 from voice.ui.runtime import db_session
-from voice.ui.text import plain
+from voice.ui.text import named, plain
 
 PERIOD_KEY = "staff_board_period"  # staff_ keys are cleared on sign-out
 PRIORITY_KEY = "staff_board_priority"
@@ -192,7 +192,7 @@ def priority_page(actor: Actor) -> None:
         st.session_state[PRIORITY_KEY] = wanted
     if st.session_state.get(PRIORITY_KEY) not in keys:
         st.session_state.pop(PRIORITY_KEY, None)
-    key = st.selectbox("Priority", keys, format_func=titles.get, key=PRIORITY_KEY)
+    key = st.selectbox("Priority", keys, format_func=named(titles), key=PRIORITY_KEY)
     card = overview.priority(key)
     if overview.has_demo:
         st.warning("DEMO: some campaigns here are synthetic demonstration data, not real young people.")

@@ -20,7 +20,7 @@ from voice.surveys.xlsform import survey_to_xlsform
 from voice.ui import notice
 from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
-from voice.ui.text import plain
+from voice.ui.text import named, plain
 from voice.ui.xlsform_import import import_panel
 
 S = st.session_state
@@ -90,7 +90,7 @@ def _campaigns(db: Services, survey_id: str, titles: dict, groups: list[tuple[st
             opens = c1.date_input("Opens", value=None, format="DD/MM/YYYY")
             closes = c2.date_input("Last day", value=None, format="DD/MM/YYYY")
             invited = st.multiselect("Groups invited (each gets its own link)", [c for c, _ in groups],
-                                     format_func=dict(groups).get)
+                                     format_func=named(dict(groups)))
             submitted = st.form_submit_button("Open campaign", type="primary")
         if submitted:
             try:
@@ -108,7 +108,7 @@ def _campaigns(db: Services, survey_id: str, titles: dict, groups: list[tuple[st
               f" · from {c.opens_at:%d %b %Y}" if c.opens_at else "")
               + (f" · closes {c.closes_at:%d %b %Y %H:%M}" if c.closes_at and not c.is_default else ""))
               for c in summaries}
-    chosen = st.selectbox("Campaign", list(labels), format_func=labels.get, key="staff_campaign_pick")
+    chosen = st.selectbox("Campaign", list(labels), format_func=named(labels), key="staff_campaign_pick")
     base = st.text_input("Address young people open", value=public_base_url(), key="staff_campaign_base")
     links = db(campaign_links, chosen, base)
     campaign_name = next(c.name for c in summaries if c.id == chosen)

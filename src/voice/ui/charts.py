@@ -14,7 +14,7 @@ import streamlit as st
 from voice.ui.text import plain
 
 
-def show_chart(chart: alt.TopLevelMixin, description: str, key: str | None = None) -> None:
+def show_chart(chart: alt.LayerChart, description: str, key: str | None = None) -> None:
     # theme=None: Streamlit's theme would change fonts and spacing from what the reports print.
     st.altair_chart(chart, width="content", height="content", theme=None, alt=description, key=key)
     st.caption(plain("Chart description: " + description))

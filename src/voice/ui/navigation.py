@@ -25,7 +25,7 @@ class PageSpec:
     hidden: bool = False  # reachable by its roles (links, switch_page) but not listed in the menu
 
 
-PUBLIC = frozenset()
+PUBLIC: frozenset[str] = frozenset()
 STAFF = frozenset(ROLES)
 SURVEY_PAGE = "pages/survey.py"
 STAFF_HOME = "pages/staff_home.py"

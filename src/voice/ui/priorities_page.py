@@ -13,7 +13,7 @@ from voice.models.priorities import POLARITIES, RAG_STATUSES
 from voice.security.access import Actor
 from voice.ui.errors import show_error
 from voice.ui.runtime import call
-from voice.ui.text import plain
+from voice.ui.text import named, plain
 
 ACTION_LABELS = {"what": "What are we going to do?", "how": "How are we going to do it?",
                  "who": "Who is responsible?", "when": "When is it going to be done by?",
@@ -32,7 +32,8 @@ def _priorities(session, period_id):
 
 
 def _actions(session, priority_id):
-    return [{"id": a.id, **{c: getattr(a, c) for c in ACTION_LABELS}} for a in svc.get_priority(session, priority_id).actions]
+    return [{"id": a.id, **{c: getattr(a, c) for c in ACTION_LABELS}}
+            for a in svc.get_priority(session, priority_id).actions]
 
 
 def _measure_rows(session, priority_id):
@@ -46,13 +47,14 @@ def run(actor: Actor) -> None:
     st.title("Priorities")
     periods = _db(_periods)
     if not periods:
-        st.info("No plan is loaded yet. Load one with `voice priorities import surveys/analysis/priorities_2020-21.yaml`.")
+        st.info("No plan is loaded yet. "
+                "Load one with `voice priorities import surveys/analysis/priorities_2020-21.yaml`.")
         return
     labels = {pid: f"{pid}{' (current)' if current else ''}" for pid, _, current in periods}
-    period_id = st.selectbox("Plan period", list(labels), format_func=labels.get, key="pri_period")
+    period_id = st.selectbox("Plan period", list(labels), format_func=named(labels), key="pri_period")
     rows = _db(_priorities, period_id)
     # A selectbox shows option labels as plain text (radio labels would read Markdown).
-    chosen = st.selectbox("Priority", [r[0] for r in rows], format_func={r[0]: r[2] for r in rows}.get,
+    chosen = st.selectbox("Priority", [r[0] for r in rows], format_func=named({r[0]: r[2] for r in rows}),
                           key="pri_choice")
     pid, key, title, owner, outcomes = next(r for r in rows if r[0] == chosen)
     st.header(plain(title))
@@ -91,7 +93,7 @@ def _actions_tab(actor: Actor, pid: int) -> None:
     choice = st.selectbox("Edit an action", [None] + [a["id"] for a in actions], key=f"pri_action_{pid}",
                           format_func=lambda i: "Add a new action" if i is None else
                           next(a["what"] for a in actions if a["id"] == i)[:80])
-    current = next((a for a in actions if a["id"] == choice), {})
+    current: dict = next((a for a in actions if a["id"] == choice), {})
     with st.form(f"action-form-{pid}-{choice}"):
         values = {c: st.text_area(label, value=current.get(c, ""), height=68) for c, label in ACTION_LABELS.items()}
         if st.form_submit_button("Save action", type="primary"):

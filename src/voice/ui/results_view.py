@@ -90,7 +90,7 @@ def render_results() -> None:
                             key="results_campaign")
     closed = [q for q in survey.questions if q.is_closed]
     by_choices = [None, GROUP, AREA] + [q.id for q in closed]
-    by_names = {None: "Whole area only", GROUP: "By school or group", AREA: "By area",
+    by_names: dict[str | None, str] = {None: "Whole area only", GROUP: "By school or group", AREA: "By area",
                 **{q.id: f"By answer to: {tr(q.text)}" for q in closed}}
     by = st.selectbox("Break down", by_choices, format_func=lambda b: by_names[b], key="results_by")
 
@@ -102,12 +102,12 @@ def render_results() -> None:
         waiting = has_waiting(session, resolve_campaign(session, survey_id, campaign))
     if count.count == 0:
         if waiting:
-            st.info(f"Young people have started to answer in '{plain(campaign_titles[campaign])}'. Their answers join "
-                    f"the figures once {RELEASE_STEP} have arrived (or the campaign closes), so no one's answers can be "
-                    "picked out.")
+            st.info(f"Young people have started to answer in '{plain(campaign_titles[campaign])}'. Their answers "
+                    f"join the figures once {RELEASE_STEP} have arrived (or the campaign closes), so no one's answers "
+                    "can be picked out.")
         else:
-            st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no results "
-                    "to show. Results appear here as soon as young people submit their answers.")
+            st.info(f"Nobody has sent in this survey in '{plain(campaign_titles[campaign])}' yet, so there are no "
+                    "results to show. Results appear here as soon as young people submit their answers.")
         return
     url = get_settings().database_url
     rows = _results(url, survey_id, campaign, by, version)
@@ -115,7 +115,8 @@ def render_results() -> None:
     st.write(count.sentence("answered"))
     if waiting:
         st.caption("More answers have arrived since these figures were brought up to date. They are added once "
-                   f"{RELEASE_STEP} more have come in, or when the campaign closes, so no one's answers can be picked out.")
+                   f"{RELEASE_STEP} more have come in, or when the campaign closes, so no one's answers can be "
+                   "picked out.")
     _downloads(result_table(survey, rows, by, labels), survey_id, campaign, by)
     _render_questions(survey, rows, by, labels)
 

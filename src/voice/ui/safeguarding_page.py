@@ -10,7 +10,6 @@ st.text / st.table only; anything else that came from outside goes through `plai
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -106,21 +105,10 @@ def _filters(actor: Actor) -> None:
                 st.rerun()
 
 
-def _idle_too_long() -> bool:
-    """The list refreshing itself is not activity: after the idle limit, a full run signs the lead out."""
-    try:
-        from voice.ui.session import IDLE_LIMIT, current_user
-
-        last = (current_user() or {}).get("last_seen")
-        return isinstance(last, datetime) and utcnow() - last.replace(tzinfo=None) > IDLE_LIMIT
-    except Exception:  # the session module moved: better no check than a broken queue
-        return False
-
-
 @st.fragment(run_every=REFRESH_SECONDS)
 def _queue(actor: Actor) -> None:
-    if _idle_too_long():
-        st.rerun()
+    # The refresh is not activity: a fragment run does not touch the server session, and
+    # session.watch_session signs an idle lead out.
     seen = set(st.session_state.get("staff_sg_seen", ()))
     try:
         items = call(list_queue, actor, st.session_state.get("staff_sg_status") or "open",

@@ -35,7 +35,8 @@ RETURN_TO = "return_to"  # the page asked for, kept for this browser across orga
 NOTICE_KEY = "session_notice"
 
 TIMED_OUT = "You were signed out because nothing happened for a while. Please sign in again."
-NO_LONGER_ACTIVE = "You have been signed out: your account is no longer active. Ask an administrator if this is a mistake."
+NO_LONGER_ACTIVE = ("You have been signed out: your account is no longer active. "
+                    "Ask an administrator if this is a mistake.")
 SIGNED_OUT = "You have signed out. Close this tab if you are on a shared computer."
 NOTICES = {
     "signed_out": SIGNED_OUT,
@@ -154,6 +155,8 @@ def _keep(found: staff_sessions.StaffSession, token: str, with_browser: bool) ->
     token_digest = web_sessions.digest(token)
     if isinstance(previous, dict) and previous.get("token_digest") != token_digest:
         sign_out(notice=None)  # another person's (or an older) session: none of its staff data stays
+    if found.actor is None:  # only an active session is kept, and it always names someone
+        return
     user = {"username": found.actor.username, "roles": sorted(found.actor.roles), "token_digest": token_digest,
             "method": found.method, "idle_seconds": found.idle_seconds}
     if not with_browser:
@@ -365,9 +368,9 @@ def sign_out_everywhere_here() -> None:
 
 
 def sidebar_account(roles: frozenset[str]) -> None:
-    if not roles:
-        return
     user = current_user()
+    if not roles or user is None:
+        return
     with st.sidebar:
         st.caption(f"Signed in as {user['username']}")
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):

@@ -25,7 +25,7 @@ from voice.ui.errors import show_error
 from voice.ui.preview import preview_survey, reset_preview
 from voice.ui import notice
 from voice.ui.runtime import Services, services
-from voice.ui.text import plain, short
+from voice.ui.text import named, plain, short
 
 S = st.session_state
 TYPE_NAMES = {"single": "Pick one", "multi": "Pick any (tick boxes)", "yes_no": "Yes / No", "scale": "Scale",
@@ -130,7 +130,8 @@ def _choose(db: Services) -> None:
                 show_refusal(exc)
             else:
                 S["staff_editor_reset"] = "staff_editor_new_"
-                notice.tell("staff_editor_notice", f"Started the survey “{short(new_title, 60)}”: add its questions below.")
+                notice.tell("staff_editor_notice",
+                            f"Started the survey “{short(new_title, 60)}”: add its questions below.")
                 open_draft(new_id.strip())
 
     surveys = db.read(list_surveys, include_unlisted=True)
@@ -244,7 +245,7 @@ def _question_row(db: Services, draft: dict, sid: str, question: dict, langs: li
     with st.container(border=True, key=f"staff_q_{qid}"):
         row = st.columns([6, 1, 1, 1, 1])
         row[0].markdown(f"**{plain(wording)}**  \n"
-                        f"`{qid}` · {TYPE_NAMES.get(question.get('type'))} · "
+                        f"`{qid}` · {TYPE_NAMES.get(question.get('type', ''))} · "
                         f"{plain(ed.describe_condition(question.get('show_if')))}")
         if row[1].button("↑", key=f"staff_q_up_{qid}", help="Move up"):
             apply(db, ed.move_question, qid, -1, done=f"Moved “{short(wording, 40)}” up.")
@@ -271,7 +272,7 @@ def question_form(db: Services, draft: dict, key: str, section_id: str, current:
     adding = current is None
     current = current or {}
     with st.form(key):
-        qtype = st.selectbox("Type", QUESTION_TYPES, format_func=TYPE_NAMES.get,
+        qtype = st.selectbox("Type", QUESTION_TYPES, format_func=named(TYPE_NAMES),
                              index=QUESTION_TYPES.index(current.get("type", "single")), key=f"{key}_type")
         text = {lang: st.text_input(f"Question ({english_name(lang)})",
                                     value=ed.wording_in(current.get("text"), lang), key=f"{key}_text_{lang}")
@@ -342,8 +343,8 @@ def skip_rule_builder(db: Services, draft: dict, question: dict) -> None:
     cols = st.columns(3)
     target = cols[0].selectbox("Show only if", list(by_id), key=f"staff_rule_q_{qid}")
     op = cols[1].selectbox("Test", ed.ops_for(by_id[target]), key=f"staff_rule_op_{qid}",
-                           format_func={"equals": "is", "not_equals": "is not", "in": "is one of",
-                                        "includes": "includes", "answered": "is answered"}.get)
+                           format_func=named({"equals": "is", "not_equals": "is not", "in": "is one of",
+                                              "includes": "includes", "answered": "is answered"}))
     values = []
     if op != "answered":
         choices = ed.option_ids(by_id[target])

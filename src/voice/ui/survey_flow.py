@@ -352,8 +352,11 @@ def draw_step(survey: Survey, lang: str, current_step: int, prefix: str, saved: 
 
     last = step == len(sections) - 1
     back_col, next_col = st.columns(2)
-    back_click = dict(on_click=on_move, args=(shown, section.questions, step, -1, False)) if on_move else {}
-    next_click = dict(on_click=on_move, args=(shown, section.questions, step, 1, last)) if on_move else {}
+    back_click: dict[str, Any] = {}
+    next_click: dict[str, Any] = {}
+    if on_move:
+        back_click = dict(on_click=on_move, args=(shown, section.questions, step, -1, False))
+        next_click = dict(on_click=on_move, args=(shown, section.questions, step, 1, last))
     back = back_col.button("Back", disabled=step == 0, width="stretch", key=f"{button_prefix}_back",
                            **back_click)
     forward = next_col.button("Send my answers" if last else "Next", type="primary", width="stretch",
@@ -433,7 +436,7 @@ def _prime_for(prefix: str, saved: dict[str, Any], question: Question) -> None:
         for option in question.options:
             key = _key_for(prefix, question, option.id)
             if key not in S:
-                S[key] = bool(value) and option.id in value
+                S[key] = bool(value) and option.id in (value or ())
         return
     key = _key_for(prefix, question)
     if key not in S:

@@ -14,6 +14,7 @@ One exception: a widget's own label is also its accessible name (Streamlit copie
 from __future__ import annotations
 
 import re
+from typing import Any, Callable, Mapping
 
 # Every ASCII punctuation character can be backslash-escaped in CommonMark; escaping all of
 # them (":" and "~" too, for Streamlit's colour, icon and emoji directives) leaves nothing to interpret.
@@ -56,3 +57,8 @@ def short(text: str | None, limit: int = 80) -> str:
     """A one-line preview of a longer text (still to be shown as text)."""
     one_line = " ".join((text or "").split())
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def named(names: Mapping[Any, object]) -> Callable[[Any], str]:
+    """A widget's format_func from option -> label, as Streamlit shows `names.get` (it str()s the result)."""
+    return lambda option: str(names.get(option))

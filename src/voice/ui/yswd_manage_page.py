@@ -27,7 +27,7 @@ from voice.security.access import Actor
 from voice.ui import notice
 from voice.ui.errors import show_error
 from voice.ui.runtime import Services, services
-from voice.ui.text import short
+from voice.ui.text import named, short
 
 NEW = 0
 S = st.session_state
@@ -69,7 +69,7 @@ def run(actor: Actor) -> None:
     labels = {NEW: "Write a new item", **{i.id: _label(i) for i in items}}
     current = S.get("staff_yswd_current", NEW)
     ids = list(labels)
-    chosen = st.selectbox("Item", ids, index=ids.index(current) if current in labels else 0, format_func=labels.get,
+    chosen = st.selectbox("Item", ids, index=ids.index(current) if current in labels else 0, format_func=named(labels),
                           key=f"staff_yswd_item_{S.setdefault('staff_yswd_pick', 0)}")
     S["staff_yswd_current"] = chosen
     item = next((i for i in items if i.id == chosen), None)
@@ -100,7 +100,7 @@ def _form(db: Services, item, choices: dict) -> None:
         you_said = st.text_area("You said (in young people's terms)", value=item.you_said if item else "")
         we_did = st.text_area("We did", value=item.we_did if item else "")
         status = st.selectbox("Status", YSWD_STATUSES, index=YSWD_STATUSES.index(item.status) if item else 0,
-                              format_func=svc.STATUS_WORDS.get)
+                              format_func=named(svc.STATUS_WORDS))
         reason = st.text_area("If not possible: why (a young person will read this)",
                               value=item.not_possible_reason if item else "")
         figures = st.text_area("Supporting figures", value=item.figures if item else "")
@@ -117,7 +117,7 @@ def _form(db: Services, item, choices: dict) -> None:
                                 if item and item.campaign in campaigns else 0,
                                 format_func=lambda c: c or "No campaign")
         theme_ids = st.multiselect("Themes", list(themes), default=list(item.theme_ids) if item else [],
-                                   format_func=themes.get)
+                                   format_func=named(themes))
         quote_ids = st.multiselect("Approved quotes", list(choices["quotes"]),
                                    default=[q for q in (item.quote_ids if item else []) if q in choices["quotes"]],
                                    format_func=choices["quotes"].get)

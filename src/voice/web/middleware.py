@@ -102,7 +102,8 @@ class SecurityHeadersMiddleware:
 
         request = HTTPConnection(scope)
         https = cookies.is_https(request.url.scheme)
-        wants_browser_id = scope.get("path", "").rstrip("/") in self.staff_paths and BROWSER_COOKIE not in request.cookies
+        wants_browser_id = (scope.get("path", "").rstrip("/") in self.staff_paths
+                            and BROWSER_COOKIE not in request.cookies)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

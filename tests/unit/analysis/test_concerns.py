@@ -6,10 +6,10 @@ from voice.analysis.concerns import CATEGORIES, Concern, parse_lexicon
 
 def test_recall_and_precision_on_labelled_answers(lexicon, labelled):
     rows = labelled("concerns_labelled.tsv")
-    concerning = [(t, l) for t, l in rows if l]
-    benign = [t for t, l in rows if not l]
+    concerning = [(t, labels) for t, labels in rows if labels]
+    benign = [t for t, labels in rows if not labels]
     assert len(concerning) >= 70 and len(benign) >= 120
-    assert {c for _, l in concerning for c in l.split(",")} == set(CATEGORIES)  # every category covered
+    assert {c for _, labels in concerning for c in labels.split(",")} == set(CATEGORIES)  # every category covered
     flagged_true = sum(lexicon.detect(t).flag for t, _ in concerning)
     flagged_false = sum(lexicon.detect(t).flag for t in benign)
     recall = flagged_true / len(concerning)
@@ -20,7 +20,7 @@ def test_recall_and_precision_on_labelled_answers(lexicon, labelled):
 
 
 def test_category_is_right_for_most_flagged_answers(lexicon, labelled):
-    rows = [(t, set(l.split(","))) for t, l in labelled("concerns_labelled.tsv") if l]
+    rows = [(t, set(labels.split(","))) for t, labels in labelled("concerns_labelled.tsv") if labels]
     right = sum(bool(gold & set(lexicon.detect(t).categories)) for t, gold in rows)
     assert right / len(rows) >= 0.9
 

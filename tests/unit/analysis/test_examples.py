@@ -40,7 +40,8 @@ def _close(session, item, outcome, release=False):
 
 def test_outcomes_become_concern_examples(session, make):
     acted = make.response({"esafety_worries": WORRY})
-    false_alarm = make.response({"esafety_worries": "my mum would kill me if i got a detention but i want to run away lol"})
+    false_alarm = make.response(
+        {"esafety_worries": "my mum would kill me if i got a detention but i want to run away lol"})
     unsure = make.response({"esafety_worries": "someone on roblox keeps asking where i live"})
     analyse_new_answers(session)
     _close(session, _item_for(session, acted), "action_taken")

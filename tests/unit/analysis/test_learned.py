@@ -92,11 +92,13 @@ def test_recoding_gives_the_themes_analysis_gives(codebook, lexicon):
         assert themes_of(text, codebook, lexicon) == analyse(text, codebook, lexicon).themes
     sub = Codebook(themes=tuple(t for t in codebook.themes if t.id in ("being_heard", "school_support")), version="s")
     full = analyse("nobody at school listens to us", codebook, lexicon).themes
-    assert set(themes_of("nobody at school listens to us", sub, lexicon)) == set(full) & {"being_heard", "school_support"}
+    assert (set(themes_of("nobody at school listens to us", sub, lexicon))
+            == set(full) & {"being_heard", "school_support"})
 
 
 @pytest.mark.parametrize("text, label", [
-    ("the school counsellor helped me with panic attacks, she taught me breathing stuff that actually works", "positive"),
+    ("the school counsellor helped me with panic attacks, she taught me breathing stuff that actually works",
+     "positive"),
     ("camhs were good once i got seen but the wait was awful, 11 months", "negative"),
     ("nobody listens to us", "negative"),
     ("idk", "neutral"),

@@ -118,7 +118,8 @@ def test_languages_the_analysis_does_not_read(text, expected):
 
 def test_an_unscreenable_answer_reaches_the_queue(session, published_surveys):
     make = Maker(session)
-    response = make.response({"esafety_worries": "میرے چچا مجھے غلط طریقے سے چھوتے ہیں اور کہتے ہیں کہ کسی کو مت بتانا"})
+    response = make.response(
+        {"esafety_worries": "میرے چچا مجھے غلط طریقے سے چھوتے ہیں اور کہتے ہیں کہ کسی کو مت بتانا"})
     analyse_new_answers(session)
     item = session.scalars(select(SafeguardingItem).where(SafeguardingItem.response_id == response.id)).one()
     assert NOT_SCREENED in item.categories

@@ -39,7 +39,8 @@ def test_backup_copies_committed_answers_still_in_the_wal(tmp_path, monkeypatch,
     assert main(["db", "backup", "--out", str(out)]) == 0
     assert "integrity check: ok" in capsys.readouterr().out
     with sqlite3.connect(out) as copy:
-        assert copy.execute("SELECT status FROM responses WHERE resume_code = ?", (code,)).fetchall() == [("submitted",)]
+        status = copy.execute("SELECT status FROM responses WHERE resume_code = ?", (code,)).fetchall()
+        assert status == [("submitted",)]
         assert copy.execute("SELECT question_id, option_id FROM answers").fetchall() == [("uses_webcam", "no")]
     # The live database is untouched and still writable.
     with engine.begin() as connection:

@@ -19,7 +19,7 @@ def _urls():
 def _engine(kind: str, tmp_path):
     if kind == "sqlite":
         return create_engine(f"sqlite:///{tmp_path / 'old.db'}"), None
-    url = next((u for u in (os.environ.get("VOICE_TEST_DATABASE_URL", ""), os.environ.get("VOICE_TEST_POSTGRES_URL", ""))
+    url = next((u for u in (os.environ.get(n, "") for n in ("VOICE_TEST_DATABASE_URL", "VOICE_TEST_POSTGRES_URL"))
                 if u.startswith("postgresql")), "")
     if not url:
         pytest.skip("needs VOICE_TEST_DATABASE_URL or VOICE_TEST_POSTGRES_URL naming a PostgreSQL database")

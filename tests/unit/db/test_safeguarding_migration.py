@@ -31,15 +31,18 @@ def _at_0001(engine: Engine) -> None:
         "INSERT INTO surveys (id, title, current_version_id, source, archived, created_at) "
         "VALUES ('esafety_year9', 'Staying safe online', NULL, 'test', false, '2026-01-01 09:00:00')",
         "INSERT INTO survey_versions (id, survey_id, revision, declared_version, content_hash, definition, source, "
-        f"created_at) VALUES (1, 'esafety_year9', 1, 1, 'h', '{json.dumps(DEFINITION)}', 'test', '2026-01-01 09:00:00')",
-        "INSERT INTO campaigns (id, name, survey_id, title, opens_at, closes_at, is_default, is_demo, notes, created_at) "
+        f"created_at) VALUES (1, 'esafety_year9', 1, 1, 'h', '{json.dumps(DEFINITION)}', 'test', "
+        "'2026-01-01 09:00:00')",
+        "INSERT INTO campaigns (id, name, survey_id, title, opens_at, closes_at, is_default, is_demo, notes, "
+        "created_at) "
         "VALUES (1, 'esafety-2026', 'esafety_year9', '', NULL, NULL, false, false, '', '2026-01-01 09:00:00')",
-        "INSERT INTO groups (id, code, name, area, type, is_demo) VALUES (1, 'HILL', 'Hill Academy', '', 'school', false)",
+        "INSERT INTO groups (id, code, name, area, type, is_demo) "
+        "VALUES (1, 'HILL', 'Hill Academy', '', 'school', false)",
     ]
     for rid in (1, 2):
         rows.append(
-            "INSERT INTO responses (id, survey_id, survey_version_id, campaign_id, group_id, resume_code, receipt_code, "
-            "status, current_step, language, source, started_at, updated_at, submitted_at) VALUES "
+            "INSERT INTO responses (id, survey_id, survey_version_id, campaign_id, group_id, resume_code, "
+            "receipt_code, status, current_step, language, source, started_at, updated_at, submitted_at) VALUES "
             f"({rid}, 'esafety_year9', 1, 1, 1, 'RES{rid}', 'REC{rid}', 'submitted', 0, 'en', 'web', "
             "'2026-03-01 09:00:00', '2026-03-01 09:00:00', '2026-03-01 09:00:00')")
     for aid, rid, words in ((1, 1, "first worry"), (2, 1, "second worry"), (3, 2, "third worry")):
@@ -128,8 +131,8 @@ def test_upgrade_on_postgresql():
     """On a database of its own (<test database>_i14mig), so the suite's PostgreSQL schema is left alone."""
     from sqlalchemy.engine import make_url
 
-    url = next((u for u in (os.environ.get(n, "").strip() for n in ("VOICE_TEST_DATABASE_URL", "VOICE_TEST_POSTGRES_URL"))
-                if u.startswith("postgresql")), "")
+    names = ("VOICE_TEST_DATABASE_URL", "VOICE_TEST_POSTGRES_URL")
+    url = next((u for u in (os.environ.get(n, "").strip() for n in names) if u.startswith("postgresql")), "")
     base = make_url(url)
     name = f"{base.database}_i14mig"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")

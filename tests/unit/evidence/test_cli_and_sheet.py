@@ -47,12 +47,13 @@ def test_import_loads_the_plan_and_reports_a_broken_file_with_line_and_field(cli
 def test_the_sheet_shows_published_items_only_with_help_numbers(cli_db, plan, tmp_path, capsys):
     cli_db.add(Group(code="HILL", name="Hill Academy"))
     cli_db.flush()
-    shown = yswd.create_item(cli_db, Actor("f", frozenset({"facilitator"})), you_said="You said <b>lessons</b> on staying safe online come too late",
+    author = Actor("f", frozenset({"facilitator"}))
+    shown = yswd.create_item(cli_db, author, you_said="You said <b>lessons</b> on staying safe online come too late",
                              raised_at=date(2020, 2, 1), audience="HILL",
                              we_did="We asked primary schools to start in Year 5.")
-    yswd.publish_item(cli_db, Actor("f", frozenset({"facilitator"})), shown.id)
-    yswd.create_item(cli_db, Actor("f", frozenset({"facilitator"})), you_said="A draft nobody should see", raised_at=date(2020, 2, 1),
-                     audience="HILL", we_did="Not yet published")
+    yswd.publish_item(cli_db, author, shown.id)
+    yswd.create_item(cli_db, author, you_said="A draft nobody should see", raised_at=date(2020, 2, 1), audience="HILL",
+                     we_did="Not yet published")
     cli_db.commit()
 
     out = tmp_path / "sheet.pdf"

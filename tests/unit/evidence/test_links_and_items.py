@@ -123,7 +123,8 @@ def test_not_possible_needs_a_reason(session, world, codebook):
 
 
 def test_linking_to_a_priority_of_another_period_is_refused(session, world, codebook):
-    priorities.import_plan(session, SYSTEM, parse_plan(SMALL.replace("key: mental_health", "key: youth_justice"), "b.yaml"))
+    priorities.import_plan(session, SYSTEM,
+                           parse_plan(SMALL.replace("key: mental_health", "key: youth_justice"), "b.yaml"))
     with pytest.raises(EvidenceRefused) as refused:
         _item(session, codebook, priority_ids=["youth_justice"])
     assert "plan 2021/22, not of 2020/21" in refused.value.message
@@ -212,6 +213,7 @@ def test_measures_are_checked_against_the_survey(session, world):
 
 
 def test_quotes_link_to_priorities_of_one_period(session, world):
-    assert priorities.link_quote(session, SYSTEM, world["draft"], ["mental_health", "mental_health"]) == ["mental_health"]
+    linked = priorities.link_quote(session, SYSTEM, world["draft"], ["mental_health", "mental_health"])
+    assert linked == ["mental_health"]
     with pytest.raises(EvidenceRefused, match="no priority 'cse'"):
         priorities.link_quote(session, SYSTEM, world["draft"], ["cse"])

@@ -20,7 +20,8 @@ SURVEY = {
              "options": [{"id": "friends", "label": "Friends"}, {"id": "family", "label": "Family"}],
              "show_if": {"question": "feel_safe", "equals": "no"}},
         ]},
-        {"id": "two", "title": "Two", "questions": [{"id": "again", "type": "yes_no", "text": "Would you do it again?"}]},
+        {"id": "two", "title": "Two",
+         "questions": [{"id": "again", "type": "yes_no", "text": "Would you do it again?"}]},
     ],
 }
 

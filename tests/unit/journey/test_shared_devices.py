@@ -17,7 +17,10 @@ from voice.responses.errors import AlreadySubmitted, AnswerRejected, ResumeCodeE
 from voice.surveys.loader import survey_from_dict
 from voice.surveys.registry import publish
 
-from tests.unit.journey.test_response_service import MINI, mini  # noqa: F401 (the fixture)
+from tests.unit.journey.test_response_service import MINI
+from tests.unit.journey.test_response_service import mini as _mini
+
+mini = _mini  # the fixture, bound as a name (an imported name that tests take as a parameter is a redefinition)
 
 APPS = {**MINI, "sections": [
     {"id": "apps", "title": "Apps", "questions": [

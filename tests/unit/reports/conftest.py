@@ -129,17 +129,20 @@ class Partnership:
         s = self.session
         add_measure(s, SYSTEM, self.voice.id, survey_id=SURVEY_ID, question_id="uses_webcam", option_ids=["yes"],
                     label="% who use a webcam", polarity="no_polarity")
-        add_measure(s, SYSTEM, self.voice.id, survey_id=SURVEY_ID, question_id="webcam_chat_new_people", option_ids=["yes"],
-                    label="% of webcam users who chat to new people", polarity="low_is_good")
-        add_measure(s, SYSTEM, self.voice.id, survey_id=SURVEY_ID, question_id="threatened_on_webcam", option_ids=["yes"],
-                    label="% of chatters threatened", polarity="low_is_good")
-        set_rag(s, Actor("chair", frozenset({"facilitator"})), self.voice.id, "amber", "Survey ran; replies to the YPAG are late.",
-                at=datetime(2021, 1, 20))
-        set_rag(s, Actor("chair", frozenset({"facilitator"})), self.mental.id, "green", "On track.", at=datetime(2021, 1, 20))
+        add_measure(s, SYSTEM, self.voice.id, survey_id=SURVEY_ID, question_id="webcam_chat_new_people",
+                    option_ids=["yes"], label="% of webcam users who chat to new people", polarity="low_is_good")
+        add_measure(s, SYSTEM, self.voice.id, survey_id=SURVEY_ID, question_id="threatened_on_webcam",
+                    option_ids=["yes"], label="% of chatters threatened", polarity="low_is_good")
+        chair = Actor("chair", frozenset({"facilitator"}))
+        set_rag(s, chair, self.voice.id, "amber", "Survey ran; replies to the YPAG are late.", at=datetime(2021, 1, 20))
+        set_rag(s, chair, self.mental.id, "green", "On track.", at=datetime(2021, 1, 20))
         today = date.today()
-        create_item(s, Actor("test", frozenset({"facilitator"})), you_said="You said online bullying affects you.", raised_at=today - timedelta(days=200), period_id="2020/21", we_did="Assemblies in every school.", status="done",
+        tester = Actor("test", frozenset({"facilitator"}))
+        create_item(s, tester, you_said="You said online bullying affects you.", raised_at=today - timedelta(days=200),
+                    period_id="2020/21", we_did="Assemblies in every school.", status="done",
                     responded_at=today - timedelta(days=100), priority_ids=["voice_of_child"])
-        create_item(s, Actor("test", frozenset({"facilitator"})), you_said="You said reporting should be easier.", raised_at=today - timedelta(days=200), period_id="2020/21", priority_ids=["voice_of_child"])
+        create_item(s, tester, you_said="You said reporting should be easier.", raised_at=today - timedelta(days=200),
+                    period_id="2020/21", priority_ids=["voice_of_child"])
         for k in range(4):
             s.add(Quote(survey_id=SURVEY_ID, text=f"Approved words {k}", attribution="(YPAG)", status="approved",
                         priority_ids=["voice_of_child"], theme_ids=[], approved_at=datetime(2021, 1, k + 1)))

@@ -111,7 +111,8 @@ def test_a_small_campaign_is_hidden_and_so_is_the_total_that_would_give_it_back(
 
     small = partnership.campaign("wave-2018", 2018)
     insert_responses(session, partnership.version, small,
-                     [ResponseRecord(submitted_at=datetime(2018, 3, 1), group_id=None, answers={"uses_webcam": "yes"})] * 4)
+                     [ResponseRecord(submitted_at=datetime(2018, 3, 1), group_id=None,
+                                     answers={"uses_webcam": "yes"})] * 4)
     session.commit()
     o = board_overview(session, BOARD)
     shown = {c.name: c.respondents_text for c in o.campaigns}

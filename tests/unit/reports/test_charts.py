@@ -68,7 +68,7 @@ def test_tone_is_a_stacked_bar_with_hidden_shares_together():
               _theme("Hidden", (None, None, None), hidden=True)]
     frame = tone_frame(themes)
     assert set(frame["theme"]) == {"Online safety", "School"}
-    for theme, part in frame.groupby("theme"):
+    for _theme_name, part in frame.groupby("theme"):
         assert abs(part["value"].sum() - 100) < 0.11 and part["start"].iloc[0] == 0
     school = frame[frame["theme"] == "School"]
     assert list(school["tone"]) == ["neutral", "not shown"] and list(school["text"]) == ["60%", ""]

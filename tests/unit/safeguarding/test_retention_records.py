@@ -13,7 +13,7 @@ from tests.unit.safeguarding.conftest import FACILITATOR, LEAD, WEBCAM_THREAT
 from tests.unit.security.helpers import rows_containing
 from voice.analysis.safeguarding import add_note, list_queue, mark_reviewed, open_item, record_outcome
 from voice.analysis.store import analyse_new_answers
-from voice.models import Answer, AuditEvent, Response, SafeguardingIndicator, SafeguardingItem
+from voice.models import AuditEvent, Response, SafeguardingIndicator, SafeguardingItem
 from voice.security.access import SYSTEM
 from voice.responses.retention import HeldForSafeguarding, erase_response, run_retention
 
@@ -93,8 +93,8 @@ def test_retention_keeps_an_open_item_and_every_answer_of_its_response(session, 
 
 
 def test_safeguarding_records_have_their_own_retention_and_an_open_one_never_expires(session, make, monkeypatch):
-    old_closed = make.response({"esafety_worries": "someone online keeps asking me for pics"})
-    old_open = make.response({"esafety_worries": "sometimes I want to kill myself"})
+    make.response({"esafety_worries": "someone online keeps asking me for pics"})
+    make.response({"esafety_worries": "sometimes I want to kill myself"})
     analyse_new_answers(session)
     closed_item, open_one = session.scalars(select(SafeguardingItem).order_by(SafeguardingItem.id)).all()
     _close(session, closed_item)

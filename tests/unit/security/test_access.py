@@ -1,5 +1,7 @@
 """require(): the server-side check every protected service makes."""
 
+from dataclasses import FrozenInstanceError
+
 import pytest
 
 from voice.security.access import ANONYMOUS, SYSTEM, AccessDenied, Actor, require
@@ -43,6 +45,6 @@ def test_a_misspelt_role_is_a_programming_error_not_a_silent_refusal():
 
 def test_actor_is_immutable_and_hashable():
     actor = Actor("a", frozenset({ADMIN}))
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         actor.username = "b"  # type: ignore[misc]
     assert {actor: 1}[Actor("a", frozenset({ADMIN}))] == 1

@@ -135,3 +135,14 @@ def test_whole_area_count_reads_the_covering_index_on_sqlite(world, session):
     assert whole["uses_webcam"].values[0].sum() > 0
     hinted = [s for s in statements if "INDEXED BY ix_answers_question_option" in s]
     assert bool(hinted) == (engine.dialect.name == "sqlite")
+
+
+def test_results_on_a_session_bound_to_a_connection(world, session):
+    # The figures cache is keyed on the database address: a session bound to a Connection (not an Engine)
+    # has none of its own, and looking it up there used to fail (found by mypy).
+    from sqlalchemy.orm import Session
+
+    world.add("w2016", webcam_answers(users=140, chatting=30, threatened=10, non_users=60))
+    on_connection = Session(bind=session.connection())
+    chat_yes = find(question_results(on_connection, SURVEY_ID, "w2016"), "webcam_chat_new_people", "yes")
+    assert (chat_yes.count, chat_yes.base) == (30, 140)

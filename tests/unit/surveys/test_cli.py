@@ -35,7 +35,8 @@ def test_check_broken_folder_names_file_line_and_field():
             "sections[0].questions[1].show_if.question: 'uses_webcm' is not an earlier question") in out
     assert "tests/fixtures/surveys/broken_folder/syntax_error.yaml, line 5: not valid YAML" in out
     assert "good_esafety_year9.yaml" not in out  # the good file loads; analysis/ is not a survey
-    assert out.strip().splitlines()[-1].startswith("Checked 3 survey files: 1 OK, 24 problems in 2 files")  # 23 + 1 syntax error
+    # 23 problems + 1 syntax error
+    assert out.strip().splitlines()[-1].startswith("Checked 3 survey files: 1 OK, 24 problems in 2 files")
 
 
 def test_check_default_folder_is_the_repository_surveys(tmp_path):

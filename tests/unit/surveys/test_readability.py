@@ -22,7 +22,8 @@ def survey_with(text: str, min_age: int = 10, help_text: str | None = None):
 
 
 def test_syllables():
-    assert [count_syllables(w) for w in ("cat", "online", "anything", "lockdown", "made", "worried")] == [1, 2, 3, 2, 1, 2]
+    words = ("cat", "online", "anything", "lockdown", "made", "worried")
+    assert [count_syllables(w) for w in words] == [1, 2, 3, 2, 1, 2]
 
 
 def test_plain_question_passes():

@@ -99,7 +99,8 @@ def test_xlsform_export_carries_markers_on_the_choices_sheet():
     header = list(rows[0])
     assert "risk" in header
     marked = {(r[0], r[1]): r[header.index("risk")] for r in rows[1:] if r[header.index("risk")]}
-    assert marked == {("threatened", "yes"): "threats_blackmail", ("feel_safe_home", "sometimes"): "missing_unsafe_home",
+    assert marked == {("threatened", "yes"): "threats_blackmail",
+                      ("feel_safe_home", "sometimes"): "missing_unsafe_home",
                       ("feel_safe_home", "never"): "missing_unsafe_home"}
     assert read_xlsform(survey_to_xlsform(survey)).survey.question("threatened").risk == {"yes": "threats_blackmail"}
 

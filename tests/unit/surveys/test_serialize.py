@@ -93,7 +93,8 @@ def generated_survey(draw):
     if draw(st.booleans()):
         story["max_length"] = draw(st.integers(1, 5000))
     number = {"id": "count", "type": "number", "text": draw(wording),
-              "min": draw(st.integers(-5, 0)), "max": draw(st.floats(1, 100, allow_nan=False).map(lambda f: round(f, 2)))}
+              "min": draw(st.integers(-5, 0)),
+              "max": draw(st.floats(1, 100, allow_nan=False).map(lambda f: round(f, 2)))}
     consent = {"id": "quote_consent", "type": "yes_no", "text": QUOTE_CONSENT_TEXT,
                "show_if": {"question": "story", "answered": True}}
     data = minimal_survey()

@@ -72,7 +72,8 @@ def make_survey(*questions, sections=None):
     })
 
 
-YN = lambda qid, show_if=None: {"id": qid, "type": "yes_no", "text": qid, **({"show_if": show_if} if show_if else {})}
+def YN(qid, show_if=None):  # noqa: N802 - reads like the constant APPS beside it
+    return {"id": qid, "type": "yes_no", "text": qid, **({"show_if": show_if} if show_if else {})}
 APPS = {"id": "apps", "type": "multi", "text": "Apps?",
         "options": [{"id": "snapchat", "label": "Snapchat"}, {"id": "tiktok", "label": "TikTok"}]}
 

@@ -31,10 +31,13 @@ def item(session, make) -> SafeguardingItem:
 
 
 def test_only_safeguarding_leads_may_see_the_queue(session, item):
+    def calls(actor):
+        return (lambda: list_queue(session, actor), lambda: open_item(session, actor, item.id),
+                lambda: mark_reviewed(session, actor, item.id), lambda: queue_summary(session, actor),
+                lambda: add_note(session, actor, item.id, "x"), lambda: filter_choices(session, actor))
+
     for actor in (FACILITATOR, BOARD):
-        for call in (lambda: list_queue(session, actor), lambda: open_item(session, actor, item.id),
-                     lambda: mark_reviewed(session, actor, item.id), lambda: queue_summary(session, actor),
-                     lambda: add_note(session, actor, item.id, "x"), lambda: filter_choices(session, actor)):
+        for call in calls(actor):
             with pytest.raises(AccessDenied):
                 call()
     assert [q.id for q in list_queue(session, LEAD)] == [item.id]

@@ -124,8 +124,8 @@ def upgrade() -> None:
         sa.Column("matches", sa.JSON(), nullable=False),
         sa.Column("why", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["answer_id"], ["answers.id"], name=op.f("fk_safeguarding_indicators_answer_id_answers"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["answer_id"], ["answers.id"],
+                                name=op.f("fk_safeguarding_indicators_answer_id_answers"), ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["item_id"], ["safeguarding_items.id"],
                                 name=op.f("fk_safeguarding_indicators_item_id_safeguarding_items"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_safeguarding_indicators")),
@@ -206,7 +206,7 @@ def upgrade() -> None:
 
     # One open item per response: the oldest keeps its number and takes the others' indicators and history.
     merged_away: set[int] = set()
-    for response_id, ids in open_by_response.items():
+    for ids in open_by_response.values():
         if len(ids) < 2:
             continue
         keep, others = ids[0], ids[1:]
@@ -220,8 +220,8 @@ def upgrade() -> None:
                          {"keep": keep, "other": other})
             merged_away.add(other)
         kept["history"].sort(key=lambda e: e["at"])
-        kept["history"].append({"at": _iso(datetime.now(timezone.utc).replace(tzinfo=None)), "by": "system", "event": "merged",
-                                "merged_items": others})
+        kept["history"].append({"at": _iso(datetime.now(timezone.utc).replace(tzinfo=None)), "by": "system",
+                                "event": "merged", "merged_items": others})
     for item_id, s in state.items():
         if item_id in merged_away:
             continue
