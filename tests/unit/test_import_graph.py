@@ -3,7 +3,8 @@
 Every import counts, at module level and inside functions (a function-level import hides a cycle from
 Python, not from the next engineer). `from voice.x import y` is an import of voice.x.y when y is a
 module. A module imports its own package's __init__ implicitly; that edge is not counted (Python
-runs a package's __init__ first, whatever it imports).
+runs a package's __init__ first, whatever it imports). Imports under `if TYPE_CHECKING:` are for the type
+checker only (an annotation naming a class of a sibling module) and never run: they are not counted.
 
 Packages: voice.surveys, voice.stats, ... and each top-level module on its own. The command-line front
 ends (`cli.py`, `*_cli.py`, `__main__.py`, kept beside the code they drive) are one layer above every package: `voice
@@ -44,11 +45,23 @@ def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
+def _is_type_checking_block(node: ast.AST) -> bool:
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
 def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
     """The voice modules `module` imports anywhere in its file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    type_only = {id(n) for block in ast.walk(tree) if _is_type_checking_block(block)
+                 for stmt in block.body for n in ast.walk(stmt)}
     found: set[str] = set()
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -166,3 +179,10 @@ def test_the_graph_sees_function_level_and_relative_imports(tmp_path):
     assert find_cycle({"voice.pkg.a": {"voice.pkg.b"}, "voice.pkg.b": {"voice.pkg.a"}}) == [
         "voice.pkg.a", "voice.pkg.b", "voice.pkg.a"]
     assert find_cycle({"x": {"y"}, "y": set()}) is None
+
+
+def test_imports_for_the_type_checker_only_are_not_counted(tmp_path):
+    (tmp_path / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from voice.pkg import b\n"
+                                   "else:\n    from voice.pkg import a\n")
+    known = {"voice", "voice.pkg", "voice.pkg.a", "voice.pkg.b"}
+    assert imports_of("voice.pkg.c", tmp_path / "c.py", known) == {"voice.pkg.a"}
