@@ -6,6 +6,10 @@
 - `surveys_dir`: the repository's `surveys/`; `published_surveys`: those files synced into the database.
 - `@pytest.mark.postgres` / `pg_engine`: PostgreSQL-only tests. They skip with a reason when no server
   answers, but FAIL when CI=true, so a broken CI database can never turn into a green run.
+- `need_module(name)` / `need_tool(name)` / `need_path(path, ...)`: the same rule for an optional Python
+  package, a program or an installed file (axe-core, oidc-provider, chromium): skip locally, fail when CI=true.
+  `has_tool(name)` is for a test that checks a part only with the program (False locally, fails in CI).
+  Tests import them with `from tests.conftest import need_module` (never a bare `pytest.importorskip`).
 
 Run the suite on PostgreSQL:
     VOICE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/<your db> python -m pytest
@@ -13,9 +17,12 @@ Run the suite on PostgreSQL:
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 from pathlib import Path
-from typing import Iterator
+from types import ModuleType
+from typing import Iterator, NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -59,9 +66,50 @@ def _reset_postgres(url: str) -> None:
 
 
 def _unavailable(reason: str) -> None:
+    missing(f"PostgreSQL is not usable: {reason}")
+
+
+# --- optional tools: skip on a developer's machine, fail in CI -------------------------------------------------
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip the calling test, or fail it when CI=true: in CI a missing tool is a broken set-up, not a pass."""
     if IN_CI:
-        pytest.fail(f"PostgreSQL is required in CI but is not usable: {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL not available: {reason}")
+        pytest.fail(f"{reason} (CI=true: .ci/run must provide it)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def need_module(name: str, why: str = "") -> ModuleType:
+    """The module `name` (an optional package from the `test` extra), else skip/fail as `missing` does."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        missing(f"{name} is not installed{': ' + why if why else ''} (pip install -e '.[test]'): {exc}")
+
+
+def need_tool(name: str, why: str = "") -> str:
+    """The path of the program `name` on PATH, else skip/fail as `missing` does."""
+    found = shutil.which(name)
+    if found is None:
+        missing(f"{name} is not on PATH{': ' + why if why else ''}")
+    return found
+
+
+def has_tool(name: str) -> bool:
+    """For a test that checks more with the program `name` but is still worth running without it:
+    False locally when it is missing, a failure when CI=true."""
+    if shutil.which(name):
+        return True
+    if IN_CI:
+        pytest.fail(f"{name} is not on PATH (CI=true: .ci/run must provide it)", pytrace=False)
+    return False
+
+
+def need_path(path: Path, how: str) -> Path:
+    """`path` (an installed browser or npm package), else skip/fail saying `how` to install it."""
+    if not Path(path).exists():
+        missing(f"{path} is missing: {how}")
+    return Path(path)
 
 
 def _prepared_engine(url: str) -> Engine:

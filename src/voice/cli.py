@@ -30,14 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="voice", description="Young People's Voice: operator commands")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # Capability not built yet in this checkout (its module, or its whole package, is missing).
-            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-                continue
-            raise
-        module.register(sub)
+        # A listed module that is missing is an ImportError: a command never disappears silently.
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import streamlit
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -75,8 +76,15 @@ def _text(at: AppTest) -> str:
 
 
 def _page_shown(at: AppTest) -> Path:
-    """The file of the page the last run showed (AppTest's own record of where the run finished)."""
-    info = at._registered_pages[at._finished_page_script_hash]
+    """The file of the page the last run showed (AppTest's own record of where the run finished).
+
+    AppTest has no public way to say which page ran, so this reads two private attributes: the reason
+    pyproject.toml caps streamlit below the next minor release."""
+    try:
+        info = at._registered_pages[at._finished_page_script_hash]
+    except AttributeError as exc:
+        pytest.fail(f"AppTest in streamlit {streamlit.__version__} no longer has {exc.name!r}: find the page "
+                    "shown another way in _page_shown, then move the streamlit cap in pyproject.toml", pytrace=False)
     return Path(str(info["script_path"])).resolve()
 
 

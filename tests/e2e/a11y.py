@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tests.conftest import need_path
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,11 +70,7 @@ RESULTS: list[AxeRun] = []
 
 def axe_available() -> None:
     """Skip (or, in CI, fail) the calling test when axe-core is not installed."""
-    if AXE_JS.exists():
-        return
-    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
-        pytest.fail(f"axe-core is missing ({AXE_JS}): .ci/run must run `npm ci` before the tests")
-    pytest.skip("axe-core is not installed: run `npm install` at the repository root (see docs/accessibility.md)")
+    need_path(AXE_JS, "run `npm ci` at the repository root (see docs/accessibility.md)")
 
 
 def run_axe(page, name: str) -> AxeRun:

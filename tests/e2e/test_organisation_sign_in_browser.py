@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import need_path, need_tool
 from tests.e2e.conftest import ROOT, AppServer, _free_port, click_and_wait, screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -40,11 +40,8 @@ class OpenIdProvider:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "OpenIdProvider":
-        node = shutil.which("node")
-        if node is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
-            if os.environ.get("CI") == "true":
-                pytest.fail("node and the npm package oidc-provider are needed (npm ci)")
-            pytest.skip("organisation sign-in tests need node and oidc-provider (npm ci)")
+        node = need_tool("node", "the test OpenID provider runs on node")
+        need_path(ROOT / "node_modules" / "oidc-provider", "run `npm ci` at the repository root")
         log = open(self.log_path, "w")
         self.process = subprocess.Popen([node, str(PROVIDER)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                         env={**os.environ, "OIDC_PORT": str(self.port),

@@ -18,6 +18,7 @@ import time
 import pytest
 from sqlalchemy import select, update
 
+from tests.conftest import need_module
 from tests.e2e.a11y import doc_screenshot
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT, AppServer, click_and_wait, wait_idle
 from tests.e2e.test_facilitator_and_dsl import PASSWORD, go, sign_in
@@ -38,7 +39,7 @@ EXTRA = [  # a few more concerning answers beside the demo content, as a real qu
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, surveys_dir):
     """An SMTP server, then the app (told to e-mail it) on its own SQLite database with demo content."""
-    pytest.importorskip("aiosmtpd")
+    need_module("aiosmtpd", "the test's SMTP server")
     from tests.unit.workspace.conftest import Maker
     from voice.analysis.store import analyse_new_answers
     from voice.db import dispose_engine, get_engine, session_scope, upgrade

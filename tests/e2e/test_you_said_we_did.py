@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+
 from voice.security.access import Actor, SYSTEM
 
-# Load the e2e helpers by path: a stray `tests` package in site-packages can shadow `tests.e2e`.
-_spec = importlib.util.spec_from_file_location("e2e_helpers", Path(__file__).with_name("conftest.py"))
-_helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_helpers)
-screenshot, wait_idle = _helpers.screenshot, _helpers.wait_idle
+from tests.e2e.conftest import screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
-# PENDING(feat/data): the app prepares its database with voice.bootstrap, which lands with feat/data.
-pytest.importorskip("voice.bootstrap", reason="voice.bootstrap (feat/data) is not in this checkout yet")
 
 PLAN = Path(__file__).resolve().parents[2] / "surveys" / "analysis" / "priorities_2020-21.yaml"
 

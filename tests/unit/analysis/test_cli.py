@@ -6,26 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[3]
-
-# The registration protocol exactly as src/voice/cli.py drives it, for use
-# while the main CLI cannot be built in this checkout (see _main_cli_builds).
-_REGISTER_ONLY = (
-    "import argparse, sys\n"
-    "from voice.analysis.cli import register\n"
-    "p = argparse.ArgumentParser(prog='voice'); register(p.add_subparsers(dest='command'))\n"
-    "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))\n"
-)
-
-
-def _main_cli_builds() -> bool:
-    # src/voice/cli.py skips a missing capability only when the module itself is
-    # missing; a missing parent package (voice.responses) still raises, which
-    # happens in a checkout that has not merged every capability yet.
-    probe = subprocess.run([sys.executable, "-c", "from voice.cli import build_parser; build_parser()"],
-                           env=_env(), capture_output=True, text=True, cwd=ROOT)
-    return probe.returncode == 0
 
 
 def _env(**extra):
@@ -36,10 +17,7 @@ def _env(**extra):
 
 
 def _classify(stdin: str, *args: str, cwd=ROOT, **env):
-    if _main_cli_builds():
-        command = [sys.executable, "-m", "voice", "classify", *args]
-    else:
-        command = [sys.executable, "-c", _REGISTER_ONLY, "classify", *args]
+    command = [sys.executable, "-m", "voice", "classify", *args]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, encoding="utf-8",
                           env=_env(**env), cwd=cwd, timeout=120)
 

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from tests.conftest import missing
+
 HEAD_FROM_HERE = "i16_staff_journeys"
 
 
@@ -72,7 +74,7 @@ def _postgres_url() -> str | None:
 def test_postgresql_database_with_data_upgrades():
     url = _postgres_url()
     if url is None:
-        pytest.skip("set VOICE_TEST_POSTGRES_URL or VOICE_TEST_DATABASE_URL to a PostgreSQL database")
+        missing("set VOICE_TEST_POSTGRES_URL or VOICE_TEST_DATABASE_URL to a PostgreSQL database")
     engine = create_engine(url)
     schema = "i16_migration_check"  # its own schema: the suite's tables are left alone
     try:

@@ -10,6 +10,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.conftest import missing
+
 
 def _urls():
     yield pytest.param("sqlite", id="sqlite")
@@ -22,7 +24,7 @@ def _engine(kind: str, tmp_path):
     url = next((u for u in (os.environ.get(n, "") for n in ("VOICE_TEST_DATABASE_URL", "VOICE_TEST_POSTGRES_URL"))
                 if u.startswith("postgresql")), "")
     if not url:
-        pytest.skip("needs VOICE_TEST_DATABASE_URL or VOICE_TEST_POSTGRES_URL naming a PostgreSQL database")
+        missing("needs VOICE_TEST_DATABASE_URL or VOICE_TEST_POSTGRES_URL naming a PostgreSQL database")
     schema = f"mig_{uuid.uuid4().hex[:8]}"  # a schema of its own inside the test database, dropped after
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

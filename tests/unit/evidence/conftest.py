@@ -32,20 +32,5 @@ def publish_survey(session, data: dict) -> None:
     from voice.surveys.loader import survey_from_dict
 
     survey = survey_from_dict(data)
-    try:
-        registry.publish(session, survey, source="test")
-    except ModuleNotFoundError:
-        # PENDING(feat/surveys): voice.surveys.serialize is not in this checkout yet; store the dict
-        # itself as the version's definition (the same layout) until it lands.
-        from voice.models import SurveyRecord, SurveyVersion
-
-        record = SurveyRecord(id=survey.id, title=data["title"], source="test")
-        session.add(record)
-        session.flush()
-        version = SurveyVersion(survey_id=survey.id, revision=1, declared_version=1, content_hash="test",
-                                definition=data, source="test")
-        session.add(version)
-        session.flush()
-        record.current_version_id = version.id
-        registry.ensure_default_campaign(session, survey.id)
+    registry.publish(session, survey, source="test")
     session.flush()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 from datetime import date
 
 import pytest
 
+from tests.conftest import has_tool
 from voice.evidence import cli, you_said_we_did as yswd
 from voice.models import Group, PlanPeriod
 from voice.reports.yswd_sheet import yswd_sheet_pdf
@@ -59,7 +59,7 @@ def test_the_sheet_shows_published_items_only_with_help_numbers(cli_db, plan, tm
     out = tmp_path / "sheet.pdf"
     assert run(["yswd", "sheet", "--group", "hill", "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
+    if has_tool("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "<b>lessons</b>" in text  # stored text printed as text, never as markup
         assert "We asked primary schools to start in Year 5." in text

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import need_tool
 from voice.reports.board_report import build_board_report, report_blocks, write_board_report
 from voice.reports.board import board_overview
 from voice.security.access import AccessDenied, Actor
@@ -73,8 +73,7 @@ def test_word_report_has_each_priority_its_figures_and_nothing_small(partnership
 
 
 def test_pdf_report_reads_back(partnership, session, tmp_path):
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need_tool("pdftotext", "apt-get install poppler-utils")
     seen = []
     path = write_board_report(session, BOARD, tmp_path / "board.pdf", "2020/21",
                               progress=lambda stage, done, total: seen.append((stage, done, total)))

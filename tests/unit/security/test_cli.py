@@ -6,9 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-import argparse
-
-from voice.security import cli as security_cli
+from voice.cli import build_parser
 from voice.models import AuditEvent, User
 from voice.responses.retention import months_before
 
@@ -18,10 +16,7 @@ from .helpers import publish_survey, rows_containing, submitted_response
 @pytest.fixture
 def cli(clean_db, database_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
-
-    # Only our commands: voice.cli.main would also import capabilities not merged into this branch.
-    parser = argparse.ArgumentParser(prog="voice")
-    security_cli.register(parser.add_subparsers(dest="command"))
+    parser = build_parser()
 
     def run(*argv, stdin=""):
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))

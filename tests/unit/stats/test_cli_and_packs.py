@@ -19,21 +19,9 @@ from .helpers import SURVEY_ID
 REPO = Path(__file__).resolve().parents[3]
 
 
-# `python -m voice` runs voice.cli.main. cli.py skips a capability that is not built yet only when the
-# missing module is the .cli module itself; when the whole package (voice.analysis) is missing it raises.
-# Until that is fixed in cli.py, run the same main() with the unbuilt packages left out.
-RUNNER = """
-import importlib.util, sys
-import voice.cli as cli
-cli.COMMAND_MODULES = [m for m in cli.COMMAND_MODULES if importlib.util.find_spec(m.rsplit('.', 1)[0])]
-sys.argv[0] = 'voice'
-raise SystemExit(cli.main(sys.argv[1:]))
-"""
-
-
 def voice(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), DATABASE_URL=database_url)
-    return subprocess.run([sys.executable, "-c", RUNNER, *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "voice", *args], capture_output=True, text=True, env=env,
                           cwd=REPO, timeout=300)
 
 

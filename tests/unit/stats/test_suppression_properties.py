@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("scipy")
+from tests.conftest import need_module
+
+need_module("scipy", "the attacker solves linear programmes with scipy")
 
 from voice.stats.suppression import (ANSWERED, BASE, GROUP_MIN_BASE, MIN_BASE, PNTS, Table,  # noqa: E402
                                      percentage, primary, suppress)

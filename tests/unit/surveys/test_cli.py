@@ -13,17 +13,11 @@ from voice.surveys import cli as surveys_cli
 
 from tests.unit.surveys.survey_test_helpers import FIXTURES, REPO, SURVEYS_DIR
 
-# The real `voice` entry point, limited to this capability: voice/cli.py imports every
-# capability's module and some may not exist in this checkout yet.
-ONLY_SURVEYS = ("import sys, voice.cli as c; c.COMMAND_MODULES = ['voice.surveys.cli']; "
-                "raise SystemExit(c.main(sys.argv[1:]))")
-
-
 def run(*args: str, module: list[str] | None = None, cwd=REPO, env_extra=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     env.pop("VOICE_SURVEYS_DIR", None)
     env.update(env_extra or {})
-    cmd = [sys.executable, *(module or ["-c", ONLY_SURVEYS]), *args]
+    cmd = [sys.executable, *(module or ["-m", "voice"]), *args]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=60)
 
 
