@@ -13,6 +13,7 @@ from voice.analysis.examples import quality_figures
 from voice.db import DatabaseUnavailable
 from voice.security.access import Actor
 from voice.ui.runtime import call
+from voice.ui.text import plain
 
 
 def _share(part: int, whole: int) -> str:
@@ -60,5 +61,6 @@ def run(actor: Actor) -> None:
         _concerns(report.concerns)
     _sentiment(report.sentiment)
     _themes(report.themes)
-    st.caption(f"Codebook version {report.codebook_version} · concern lexicon version {report.lexicon_version}. "
+    lexicon = plain(str(report.lexicon_version))  # from a file an operator edits
+    st.caption(f"Codebook version {report.codebook_version} · concern lexicon version {lexicon}. "
                "Figures on test sets written by people who never saw the rules are in docs/analysis.md.")

@@ -65,7 +65,7 @@ def _redeem(ticket: str, browser_id: str):
             browser_hash = web_sessions.digest(browser_id)
             if redeemed.purpose == staff_sessions.STAFF:
                 token = staff_sessions.start_session(session, redeemed.value, browser_hash=browser_hash)
-            else:  # another use of a cookie (see voice.ui.browser_store)
+            else:  # a cookie for another purpose (web_sessions.start); the app issues only staff tickets today
                 token = web_sessions.start(session, redeemed.purpose, str(redeemed.value.get("value", "")),
                                            max_seconds=int(redeemed.value.get("max_seconds") or 3600),
                                            idle_seconds=redeemed.value.get("idle_seconds"), browser_hash=browser_hash)
